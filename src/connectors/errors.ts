@@ -1,7 +1,7 @@
 // The error model shared by every connector. Raw driver/SDK errors never cross the public
 // boundary: they are classified into one of these kinds, their message redacted, and kept only as a
 // sanitised `cause` (name, code and redacted message; no driver objects, no request/response dumps).
-import { Redactor, baseRedactor } from "./redact";
+import { type Redactor, baseRedactor } from "./redact";
 
 export type ErrorKind = "transient" | "permanent" | "auth" | "timeout" | "config" | "notFound" | "cancelled";
 

@@ -3,7 +3,7 @@
 // all redacted. Attribute names follow OpenTelemetry's semantic conventions where one exists.
 import { context, metrics, trace, SpanStatusCode, type Attributes, type Span, type Counter, type Histogram, type Meter, type Tracer } from "@opentelemetry/api";
 import { ConnectorError } from "./errors";
-import { Redactor } from "./redact";
+import { type Redactor } from "./redact";
 
 export const INSTRUMENTATION_NAME = "auto-workflow-connectors";
 

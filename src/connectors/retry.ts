@@ -1,6 +1,6 @@
 // Retries, deadlines and cancellation for every I/O method.
 // Only errors classified transient are retried, and only for operations that are idempotent.
-import { CancelledError, ConnectorError, TimeoutError } from "./errors";
+import { CancelledError, type ConnectorError, TimeoutError } from "./errors";
 
 export interface RetryPolicy {
   /** Total attempts, including the first. 1 disables retries. */

@@ -158,7 +158,11 @@ export class PostgresClient implements Connector, PostgresSession {
 
   /** One operation on a pooled connection: deadline, cancellation, retries, classification, telemetry. */
   private run<T>(operation: string, idempotent: boolean, options: CallOptions | undefined, attributes: Attributes, fn: (conn: PgConnection, signal: AbortSignal, annotate: (a: Attributes) => void) => Promise<T>): Promise<T> {
-    this.assertOpen(operation);
+    try {
+      this.assertOpen(operation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.telemetry.operation(operation, attributes, (annotate) =>
       runWithPolicy(
         async (ctx) => {
@@ -338,7 +342,6 @@ export class PostgresClient implements Connector, PostgresSession {
           operation,
         }),
       );
-    const self = this;
     const session: PostgresSession = {
       query<R>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<never> {
         const fetch = options?.fetch ?? "all";
@@ -348,7 +351,7 @@ export class PostgresClient implements Connector, PostgresSession {
         });
       },
       queryWithFields: (sql, params, options) => op("query", options, { "db.operation.name": operationName(sql) }, (signal) => runQueryWithFields(conn, signal, sql, params)),
-      queryIter: (sql, params, options = {}) => ({ [Symbol.asyncIterator]: () => self.iterate(sql, params, options, conn, outer) }),
+      queryIter: (sql, params, options = {}) => ({ [Symbol.asyncIterator]: () => this.iterate(sql, params, options, conn, outer) }),
       execute: (sql, params, options) => op("execute", options, { "db.operation.name": operationName(sql) }, (signal) => runExecute(conn, signal, sql, params)),
       executeMany: (sql, paramSets, options) => op("executeMany", options, { "db.operation.name": operationName(sql) }, (signal) => runExecuteMany(conn, signal, sql, paramSets)),
       copyFrom: (table, source, options = {}) => op("copyFrom", options, { "db.operation.name": "COPY", "db.collection.name": tableLabel(table) }, (signal) => runCopyFrom(conn, signal, table, source, options)),

@@ -4,6 +4,7 @@ import type { PoolClient } from "pg";
 import { ConnectorError } from "../errors";
 import { sendCancelRequest, type BackendKey } from "./cancel";
 import { isConnectionBroken } from "./errors";
+import { quoteIdent } from "./sql";
 
 /** After a cancel request, how long to wait for the server to stop the statement before dropping the connection. */
 const CANCEL_GRACE_MS = 1_500;
@@ -56,6 +57,21 @@ export class PgConnection {
   destroy(): void {
     this.broken = true;
     void this.client.end().catch(() => undefined);
+  }
+
+  /**
+   * Free a named prepared statement, in the server and in pg's cache of parsed statements, so pooled
+   * connections stay clean. Inside a failed transaction DEALLOCATE itself fails: the connection is
+   * then dropped at release instead.
+   */
+  async deallocate(name: string): Promise<void> {
+    const cache = (this.client as unknown as { connection?: { parsedStatements?: Record<string, unknown> } }).connection?.parsedStatements;
+    try {
+      await this.client.query(`DEALLOCATE ${quoteIdent(name)}`);
+      if (cache) delete cache[name];
+    } catch {
+      this.broken = true;
+    }
   }
 
   get processID(): number | undefined {

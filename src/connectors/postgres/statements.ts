@@ -1,6 +1,6 @@
 // The SQL operations, each on one already-acquired connection. The client adds acquisition,
 // retries and telemetry around them; sessions and transactions add telemetry only.
-import { Readable, Writable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import Cursor from "pg-cursor";
 import { from as copyFromStream, to as copyToStream } from "pg-copy-streams";
@@ -69,8 +69,7 @@ export async function runExecuteMany(conn: PgConnection, signal: AbortSignal | u
       command = result.command;
     }
   } finally {
-    // Named statements live as long as the connection; free it so pooled connections stay clean.
-    await conn.client.query(`DEALLOCATE ${quoteIdent(name)}`).catch(() => undefined);
+    await conn.deallocate(name);
   }
   return { rowCount, command };
 }

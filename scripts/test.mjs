@@ -1,0 +1,99 @@
+// `npm test`: lint, typecheck, build, unit + integration tests (with the coverage gate on
+// src/connectors), then the extension suites inside a real VS Code (code-server).
+// `node scripts/test.mjs [lint|unit|integration|node|vscode]...` runs only the named stages.
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const COVERAGE_LINES = 90;
+
+/** Every `*.test.ts` below `dir`, sorted (Node 20's --test takes no globs). */
+function testFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith(".test.ts")) out.push(path.relative(root, full));
+    }
+  };
+  walk(path.join(root, dir));
+  return out;
+}
+
+const totals = { passed: 0, failed: 0 };
+
+/** Run a command, echoing its output; count node:test / vscode results from it. */
+function run(label, command, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    console.log(`\n▶ ${label}: ${[path.relative(root, command) || command, ...args].join(" ")}`);
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let tail = "";
+    child.stdout.on("data", (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      const pass = /^ℹ pass (\d+)$/m.exec(tail) ?? /^vscode: (\d+) passed/m.exec(tail);
+      const fail = /^ℹ fail (\d+)$/m.exec(tail) ?? /^vscode: \d+ passed, (\d+) failed/m.exec(tail);
+      if (pass) totals.passed += Number(pass[1]);
+      if (fail) totals.failed += Number(fail[1]);
+      console.log(`◀ ${label}: ${code === 0 ? "ok" : `FAILED (${signal ?? `exit ${code}`})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (code === 0) resolve();
+      else reject(new Error(`${label} failed`));
+    });
+  });
+}
+
+const stages = {
+  lint: async () => {
+    await run("lint", bin("eslint"), ["--max-warnings=0", "."]);
+    await run("typecheck", bin("tsc"), ["-p", ".", "--noEmit"]);
+  },
+  build: () => run("build", process.execPath, ["scripts/build.mjs"]),
+  node: (dirs) =>
+    run(
+      "unit + integration (coverage gate: src/connectors ≥ 90 % lines)",
+      bin("c8"),
+      [
+        "--include=src/connectors/**",
+        "--exclude=src/connectors/**/*.d.ts",
+        "--reporter=text-summary",
+        "--reporter=html",
+        "--reports-dir=.test-output/coverage",
+        ...(dirs.length === 2 ? ["--check-coverage", `--lines=${COVERAGE_LINES}`] : []),
+        process.execPath,
+        "--import",
+        "tsx",
+        "--test",
+        "--test-reporter=spec",
+        ...dirs.flatMap(testFiles),
+      ],
+    ),
+  vscode: async () => {
+    await run("vscode suite bundle", process.execPath, ["test/vscode/build-suite.mjs"]);
+    await run("extension tests in code-server", process.execPath, ["test/vscode/run.mjs"]);
+  },
+};
+
+const wanted = process.argv.slice(2);
+const all = wanted.length === 0;
+const started = Date.now();
+try {
+  if (all || wanted.includes("lint")) await stages.lint();
+  if (all || wanted.some((w) => ["node", "unit", "integration", "vscode"].includes(w))) await stages.build();
+  const dirs = all || wanted.includes("node") ? ["test/unit", "test/integration"] : ["unit", "integration"].filter((d) => wanted.includes(d)).map((d) => `test/${d}`);
+  if (dirs.length) await stages.node(dirs);
+  if (all || wanted.includes("vscode")) await stages.vscode();
+  console.log(`\nall stages passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`);
+} catch (error) {
+  console.error(`\n${error.message}`);
+  console.log(`tests: ${totals.passed} passed, ${Math.max(totals.failed, 1)} failed`);
+  process.exit(1);
+}
