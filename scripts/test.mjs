@@ -81,10 +81,23 @@ const stages = {
   },
 };
 
+/** A fresh clone has no node_modules: install exactly what package-lock.json pins. */
+async function ensureDependencies() {
+  const marker = path.join(root, "node_modules", ".package-lock.json");
+  let stale = true;
+  try {
+    stale = statSync(marker).mtimeMs < statSync(path.join(root, "package-lock.json")).mtimeMs;
+  } catch {
+    stale = true;
+  }
+  if (stale) await run("install dependencies", "npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
 const wanted = process.argv.slice(2);
 const all = wanted.length === 0;
 const started = Date.now();
 try {
+  await ensureDependencies();
   if (all || wanted.includes("lint")) await stages.lint();
   if (all || wanted.some((w) => ["node", "unit", "integration", "vscode"].includes(w))) await stages.build();
   const dirs = all || wanted.includes("node") ? ["test/unit", "test/integration"] : ["unit", "integration"].filter((d) => wanted.includes(d)).map((d) => `test/${d}`);
