@@ -156,7 +156,10 @@ export class Registry {
     for (const warning of resolved.warnings) this.events.emit({ level: "warn", event: "config.warning", connector: name, profile, attributes: { warning } });
     if (options.reuse === false) return this.create(def, resolved);
 
-    const key = `${name}\u0000${profile}\u0000${resolved.hash}`;
+    // A slot is one name + profile + set of overrides; within a slot, a new configuration hash means
+    // settings, env or secrets changed underneath, and the old client is replaced.
+    const slot = `${name}\u0000${profile}\u0000${overrides ? stableJson(overrides) : ""}\u0000`;
+    const key = `${slot}${resolved.hash}`;
     const cached = this.clients.get(key);
     if (cached && !cached.client.isClosed()) return cached.client;
     const inFlight = this.pending.get(key);
@@ -165,7 +168,7 @@ export class Registry {
     const creating = (async () => {
       // The profile's configuration changed: close the client made from the old one.
       for (const [otherKey, entry] of this.clients) {
-        if (otherKey.startsWith(`${name}\u0000${profile}\u0000`) || entry.client.isClosed()) {
+        if (otherKey.startsWith(slot) || entry.client.isClosed()) {
           this.clients.delete(otherKey);
           if (!entry.client.isClosed()) {
             this.events.emit({ level: "info", event: "registry.client.replaced", connector: name, profile });
@@ -210,4 +213,15 @@ export class Registry {
     }
     await Promise.allSettled(closing);
   }
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
