@@ -77,7 +77,7 @@ const stages = {
     ),
   vscode: async () => {
     await run("vscode suite bundle", process.execPath, ["test/vscode/build-suite.mjs"]);
-    await run("extension tests in code-server", process.execPath, ["test/vscode/run.mjs"]);
+    await run("extension tests in code-server (with a throwaway PostgreSQL)", process.execPath, ["--import", "tsx", "test/vscode/with-postgres.ts"]);
   },
 };
 
