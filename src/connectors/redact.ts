@@ -9,7 +9,7 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi, `$1${MASK}$3`],
   // key=value and key: value pairs of well-known secret keys (DSNs, connection strings, JSON)
   [
-    /((?:password|passwd|pwd|secret|secretaccesskey|secret_access_key|accountkey|account_key|sharedaccesssignature|sig|token|sessiontoken|session_token|clientsecret|client_secret)["']?\s*[=:]\s*["']?)([^\s"';&,}]+)/gi,
+    /((?:password|passwd|pwd|secret|secretaccesskey|secret_access_key|accountkey|account_key|sharedaccesssignature|sig|token|sessiontoken|session_token|clientsecret|client_secret)["']?\s*[=:](?!\/\/)\s*["']?)([^\s"';&,}]+)/gi,
     `$1${MASK}`,
   ],
 ];

@@ -2,6 +2,7 @@
 // A client whose configuration changed (settings, env, secrets) is replaced on the next `get`;
 // a closed client is evicted. There is no global state besides `defaultRegistry()`.
 import { ConfigError } from "./errors";
+import { keyToken } from "./config/schema";
 import { envProfiles, readPyproject, type ConfigSource, type PyprojectConnectors } from "./config/layers";
 import { collectLayers, pickDriver, resolveConfig, type ResolvedConfig, type ResolvedConfigView } from "./config/resolver";
 import type { SecretResolver } from "./config/secrets";
@@ -95,9 +96,11 @@ export class Registry {
 
   /** Profiles defined by any layer (pyproject, sources, env), for every registered kind. */
   async profiles(): Promise<Array<{ name: string; profile: string }>> {
+    // Env variables cannot spell `my-db`; the same profile from env reads `my_db`. Keep the first spelling.
     const found = new Map<string, { name: string; profile: string }>();
     const add = (name: string, profile: string): void => {
-      if (this.drivers.has(name)) found.set(`${name}/${profile}`, { name, profile });
+      const key = `${name}/${keyToken(profile)}`;
+      if (this.drivers.has(name) && !found.has(key)) found.set(key, { name, profile });
     };
     const py = await this.loadPyproject();
     for (const [name, profiles] of Object.entries(py?.connectors ?? {})) for (const profile of Object.keys(profiles)) add(name, profile);
@@ -158,7 +161,7 @@ export class Registry {
 
     // A slot is one name + profile + set of overrides; within a slot, a new configuration hash means
     // settings, env or secrets changed underneath, and the old client is replaced.
-    const slot = `${name}\u0000${profile}\u0000${overrides ? stableJson(overrides) : ""}\u0000`;
+    const slot = `${name}\u0000${profile}\u0000${overrides && Object.keys(overrides).length ? stableJson(overrides) : ""}\u0000`;
     const key = `${slot}${resolved.hash}`;
     const cached = this.clients.get(key);
     if (cached && !cached.client.isClosed()) return cached.client;

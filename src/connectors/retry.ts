@@ -132,12 +132,15 @@ export async function runWithPolicy<T>(fn: (ctx: RunContext) => Promise<T>, opti
           !deadline.signal.aborted &&
           (policy.deadlineMs <= 0 || elapsed < policy.deadlineMs);
         if (!canRetry) throw error;
-        const delay = Math.min(backoffDelay(policy, attempt, options.random), deadline.remainingMs());
+        const delay = backoffDelay(policy, attempt, options.random);
+        // The retry budget (not a caller's timeoutMs) would run out while waiting: give up now with
+        // the error itself, which says more than "deadline exceeded".
+        if (call.timeoutMs === undefined && delay >= deadline.remainingMs()) throw error;
         options.onRetry?.(error, attempt, delay);
         try {
-          await sleep(delay, deadline.signal);
+          await sleep(Math.min(delay, deadline.remainingMs()), deadline.signal);
         } catch {
-          throw abortedError(deadline, options, error);
+          throw deadline.reason() === "timeout" && call.timeoutMs === undefined ? error : abortedError(deadline, options, error);
         }
       }
     }

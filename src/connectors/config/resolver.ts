@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { MASK, Redactor, baseRedactor } from "../redact";
 import { readEnvJson, readEnvKeys, lookup, originOf, type ConfigSource, type LayerValues, type PyprojectConnectors } from "./layers";
-import { canonicalKey, configError, defaultsOf, isPlainObject, secretPaths, unknownKeys, validate, type Fields, type Origins } from "./schema";
+import { canonicalKey, configError, keyToken, defaultsOf, isPlainObject, secretPaths, unknownKeys, validate, type Fields, type Origins } from "./schema";
 import { findEmbeddedReferences, parseSecretReference, resolveReference, type SecretResolver } from "./secrets";
 
 export interface ResolveInputs {
@@ -79,7 +79,7 @@ export function pickDriver(layers: readonly LayerValues[], fallback: string): st
 function mergeLayer(fields: Fields | undefined, target: Record<string, unknown>, values: Record<string, unknown>, layer: LayerValues, origins: Origins, prefix: string, rawPrefix: string): void {
   for (const [rawKey, value] of Object.entries(values)) {
     const key = fields ? canonicalKey(fields, rawKey) : rawKey;
-    if (key === "driver" && !prefix) continue;
+    if (!prefix && keyToken(rawKey) === "driver") continue;
     const path = prefix ? `${prefix}.${key}` : key;
     const rawPath = rawPrefix ? `${rawPrefix}.${rawKey}` : rawKey;
     const field = fields?.[key];
@@ -148,7 +148,13 @@ export async function resolveConfig<C>(inputs: ResolveInputs): Promise<ResolvedC
     }
     let value = text;
     for (const ref of refs) {
-      const secret = await resolveReference(ref, inputs.env, inputs.secrets);
+      let secret: string | undefined;
+      try {
+        secret = await resolveReference(ref, inputs.env, inputs.secrets);
+      } catch (error) {
+        const failure = configError({ ...ctx, redactor: new Redactor(secretValues) }, path, `refers to ${ref.raw}, which could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        throw failure;
+      }
       if (secret === undefined) {
         throw configError(ctx, path, `refers to ${ref.raw}, which has no value (${ref.scope === "env" ? `set the environment variable ${ref.key}` : "set it with the Set Secret command"})`);
       }
@@ -159,20 +165,32 @@ export async function resolveConfig<C>(inputs: ResolveInputs): Promise<ResolvedC
     setPath(resolved, path, value);
   }
 
-  const config = validate<C>(fields, resolved, ctx);
-
   const redactor = new Redactor(secretValues);
-  const values = maskValues(merged, secretKeys, redactor);
+  const config = validate<C>(fields, resolved, { ...ctx, redactor });
+  // The view shows effective (coerced) values; where the layers held a reference, the reference.
+  const values = maskValues(overlay(merged, config as Record<string, unknown>), merged, secretKeys, redactor);
   const hash = createHash("sha256").update(JSON.stringify([inputs.driver, config])).digest("hex");
   return { name, profile, driver: inputs.driver, values, origins, warnings, config, secretValues, hash };
 }
 
-function maskValues(values: Record<string, unknown>, secretKeys: Set<string>, redactor: Redactor, prefix = ""): Record<string, unknown> {
+/** `coerced` wherever it has a value, `raw` elsewhere (unknown keys keep their raw form). */
+function overlay(raw: Record<string, unknown>, coerced: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  for (const [key, value] of Object.entries(coerced)) {
+    if (value === undefined) continue;
+    out[key] = isPlainObject(value) && isPlainObject(raw[key]) ? overlay(raw[key] as Record<string, unknown>, value) : value;
+  }
+  return out;
+}
+
+function maskValues(values: Record<string, unknown>, raw: Record<string, unknown>, secretKeys: Set<string>, redactor: Redactor, prefix = ""): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (isPlainObject(value)) out[key] = maskValues(value, secretKeys, redactor, path);
-    else if (typeof value === "string" && secretKeys.has(path)) out[key] = parseSecretReference(value) ? value : MASK;
+    const rawValue = raw[key];
+    if (isPlainObject(value)) out[key] = maskValues(value, isPlainObject(rawValue) ? rawValue : {}, secretKeys, redactor, path);
+    else if (typeof rawValue === "string" && findEmbeddedReferences(rawValue).length > 0) out[key] = rawValue;
+    else if (typeof value === "string" && secretKeys.has(path)) out[key] = MASK;
     else if (typeof value === "string") out[key] = redactor.redact(baseRedactor.redact(value));
     else out[key] = value;
   }

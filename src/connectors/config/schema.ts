@@ -2,6 +2,7 @@
 // validation with messages that name the key and the layer it came from, default values, the list of
 // secret keys (for masking and plaintext warnings), and a JSON Schema for VS Code settings and docs.
 import { ConfigError } from "../errors";
+import type { Redactor } from "../redact";
 
 interface FieldBase {
   description: string;
@@ -12,6 +13,8 @@ export interface StringField extends FieldBase {
   type: "string";
   default?: string;
   enum?: readonly string[];
+  /** Further validation (e.g. a DSN's syntax): a problem sentence, or undefined when fine. */
+  check?: (value: string) => string | undefined;
 }
 export interface IntegerField extends FieldBase {
   type: "integer";
@@ -75,6 +78,8 @@ export interface ValidationContext {
   connector: string;
   profile: string;
   origins: Origins;
+  /** Knows the resolved secrets, so no message can echo one. */
+  redactor?: Redactor;
 }
 
 function describeOrigin(origins: Origins, path: string): Origin | undefined {
@@ -95,6 +100,7 @@ export function configError(ctx: ValidationContext, path: string, problem: strin
     key: path,
     layer: origin?.layer,
     profile: ctx.profile,
+    ...(ctx.redactor ? { redactor: ctx.redactor } : {}),
   });
 }
 
@@ -115,6 +121,8 @@ function coerceField(field: Field, value: unknown, path: string, ctx: Validation
         if (!match) throw bad(`one of ${field.enum.join(", ")}`);
         return match;
       }
+      const problem = field.check?.(text);
+      if (problem) throw configError(ctx, path, problem);
       return text;
     }
     case "integer": {
@@ -234,7 +242,7 @@ function fieldSchema(field: Field): Record<string, unknown> {
       return {
         type: ["integer", "string"],
         description: `${description} A duration: 100ms, 30s, 5m, or milliseconds.`,
-        pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$",
+        pattern: "^\\s*\\d+(\\.\\d+)?\\s*([mM][sS]|[sSmMhH])?\\s*$",
         ...(field.default !== undefined ? { default: field.default } : {}),
       };
     case "boolean":

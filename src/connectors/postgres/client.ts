@@ -13,7 +13,8 @@ import { classifyPgError } from "./errors";
 import { reflectCatalog, type ReflectOptions, type ReflectedSchema } from "./reflect";
 import type { TableName } from "./sql";
 import {
-  iterateCursor,
+  cursorBatches,
+  flattenBatches,
   runCopyFrom,
   runCopyTo,
   runExecute,
@@ -262,11 +263,11 @@ export class PostgresClient implements Connector, PostgresSession {
   queryIter<R = Row>(sql: string, params?: QueryParams, options: IterOptions = {}): AsyncIterable<R> {
     this.assertOpen("queryIter");
     return {
-      [Symbol.asyncIterator]: () => this.iterate<R>(sql, params, options, undefined),
+      [Symbol.asyncIterator]: () => flattenBatches(this.iterate<R>(sql, params, options, undefined)),
     };
   }
 
-  private async *iterate<R>(sql: string, params: QueryParams | undefined, options: IterOptions, session: PgConnection | undefined, outer?: AbortSignal): AsyncGenerator<R, void, undefined> {
+  private async *iterate<R>(sql: string, params: QueryParams | undefined, options: IterOptions, session: PgConnection | undefined, outer?: AbortSignal): AsyncGenerator<R[], void, undefined> {
     const scope = this.telemetry.begin("queryIter", { "db.operation.name": operationName(sql) });
     const deadline = createDeadline(options.timeoutMs, anySignal(options.signal, outer));
     const state: IterState = { rows: 0 };
@@ -285,7 +286,7 @@ export class PostgresClient implements Connector, PostgresSession {
           operation: "queryIter",
         }).then((r) => r.value));
       conn = active;
-      yield* iterateCursor<R>(active, deadline.signal, sql, params, options.size ?? 1_000, state);
+      yield* cursorBatches<R>(active, deadline.signal, sql, params, options.size ?? 1_000, state);
     } catch (error) {
       failure = deadline.reason() !== undefined ? abortedError(deadline, { connector: "postgres", operation: "queryIter" }, error) : this.classify(error, "queryIter");
       throw failure;
@@ -351,7 +352,7 @@ export class PostgresClient implements Connector, PostgresSession {
         });
       },
       queryWithFields: (sql, params, options) => op("query", options, { "db.operation.name": operationName(sql) }, (signal) => runQueryWithFields(conn, signal, sql, params)),
-      queryIter: (sql, params, options = {}) => ({ [Symbol.asyncIterator]: () => this.iterate(sql, params, options, conn, outer) }),
+      queryIter: (sql, params, options = {}) => ({ [Symbol.asyncIterator]: () => flattenBatches(this.iterate(sql, params, options, conn, outer)) }),
       execute: (sql, params, options) => op("execute", options, { "db.operation.name": operationName(sql) }, (signal) => runExecute(conn, signal, sql, params)),
       executeMany: (sql, paramSets, options) => op("executeMany", options, { "db.operation.name": operationName(sql) }, (signal) => runExecuteMany(conn, signal, sql, paramSets)),
       copyFrom: (table, source, options = {}) => op("copyFrom", options, { "db.operation.name": "COPY", "db.collection.name": tableLabel(table) }, (signal) => runCopyFrom(conn, signal, table, source, options)),

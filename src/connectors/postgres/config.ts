@@ -13,6 +13,7 @@ export type SslMode = (typeof SSL_MODES)[number];
 export const postgresFields = {
   dsn: {
     type: "string",
+    check: checkDsn,
     description: "Connection URI, e.g. postgresql://user@host:5432/db?sslmode=require. The password part may be a secret:// reference. Explicit keys override its parts.",
   },
   host: { type: "string", description: "Server host name, IP address, or Unix socket directory. Default: localhost." },
@@ -88,35 +89,86 @@ export interface ConnectionTarget {
   applicationName: string;
 }
 
-function dsnParts(dsn: string | undefined, profile: string): Partial<ConnectionTarget> & { sslrootcert?: string; options?: string } {
-  if (!dsn) return {};
+const DSN_SCHEME = /^postgres(?:ql)?:\/\//i;
+/** Query parameters we interpret ourselves (pg-connection-string would read the files and warn on sslmode). */
+const OWN_PARAMS = new Set(["sslmode", "sslrootcert", "sslcert", "sslkey", "uselibpqcompat"]);
+
+type DsnParts = Partial<ConnectionTarget> & { sslrootcert?: string; sslcert?: string; sslkey?: string; options?: string };
+
+function splitDsn(dsn: string): { base: string; own: Record<string, string> } {
+  const q = dsn.indexOf("?");
+  if (q < 0) return { base: dsn, own: {} };
+  const own: Record<string, string> = {};
+  const rest = new URLSearchParams();
+  for (const [key, value] of new URLSearchParams(dsn.slice(q + 1))) {
+    if (OWN_PARAMS.has(key.toLowerCase())) own[key.toLowerCase()] = value;
+    else rest.append(key, value);
+  }
+  const query = rest.toString();
+  return { base: dsn.slice(0, q) + (query ? `?${query}` : ""), own };
+}
+
+/** Parse a DSN; throws a sentence describing what is wrong (never the DSN itself, which may hold a password). */
+function parseParts(dsn: string): DsnParts {
+  if (!DSN_SCHEME.test(dsn.trim())) throw new Error("must start with postgresql:// or postgres://");
+  const { base, own } = splitDsn(dsn.trim());
   let parsed: ReturnType<typeof parseDsn>;
   try {
-    parsed = parseDsn(dsn);
+    parsed = parseDsn(base);
   } catch (error) {
-    throw new ConfigError(`postgres.${profile}: "dsn" is not a valid connection URI (${(error as Error).message})`, { connector: "postgres", operation: "config", key: "dsn", profile });
+    throw new Error(`is not a valid connection URI (${(error as Error).message.split("\n")[0]})`);
   }
-  const raw = parsed as Record<string, unknown>;
-  const mode = typeof raw["sslmode"] === "string" ? String(raw["sslmode"]).toLowerCase() : undefined;
+  const mode = own["sslmode"]?.toLowerCase();
   if (mode !== undefined && !(SSL_MODES as readonly string[]).includes(mode) && mode !== "no-verify") {
-    throw new ConfigError(`postgres.${profile}: "dsn" has sslmode=${mode}; use one of ${SSL_MODES.join(", ")}`, { connector: "postgres", operation: "config", key: "dsn", profile });
+    throw new Error(`has sslmode=${mode}; use one of ${SSL_MODES.join(", ")}`);
   }
-  const parts: Partial<ConnectionTarget> & { sslrootcert?: string; options?: string } = {};
+  const parts: DsnParts = {};
+  if (parsed.port) {
+    const port = Number(parsed.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`has an invalid port "${parsed.port}"`);
+    parts.port = port;
+  }
   if (parsed.host) parts.host = parsed.host;
-  if (parsed.port) parts.port = Number(parsed.port);
   if (parsed.database) parts.database = parsed.database;
   if (parsed.user) parts.user = parsed.user;
   if (parsed.password) parts.password = parsed.password;
   if (mode) parts.sslmode = (mode === "no-verify" ? "require" : mode) as SslMode;
-  if (typeof raw["sslrootcert"] === "string") parts.sslrootcert = raw["sslrootcert"];
+  if (own["sslrootcert"]) parts.sslrootcert = own["sslrootcert"];
+  if (own["sslcert"]) parts.sslcert = own["sslcert"];
+  if (own["sslkey"]) parts.sslkey = own["sslkey"];
+  const raw = parsed as Record<string, unknown>;
   if (typeof raw["application_name"] === "string") parts.applicationName = raw["application_name"];
   if (typeof raw["options"] === "string") parts.options = raw["options"];
   return parts;
 }
 
-export function connectionTarget(config: PostgresConfig, profile: string): ConnectionTarget & { sslrootcert?: string; dsnOptions?: string } {
+/** The `dsn` field's check: runs during resolution, so the error names the layer the DSN came from. */
+export function checkDsn(dsn: string): string | undefined {
+  try {
+    parseParts(dsn);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function dsnParts(dsn: string | undefined, profile: string): DsnParts {
+  if (!dsn) return {};
+  try {
+    return parseParts(dsn);
+  } catch (error) {
+    throw new ConfigError(`postgres.${profile}: "dsn" ${(error as Error).message}`, { connector: "postgres", operation: "config", key: "dsn", profile });
+  }
+}
+
+export type ResolvedTarget = ConnectionTarget & { sslrootcert?: string; sslcert?: string; sslkey?: string; dsnOptions?: string };
+
+export function connectionTarget(config: PostgresConfig, profile: string): ResolvedTarget {
   const fromDsn = dsnParts(config.dsn, profile);
   const user = config.user ?? fromDsn.user ?? safeUserName();
+  const sslrootcert = config.sslrootcert ?? fromDsn.sslrootcert;
+  const sslcert = config.sslcert ?? fromDsn.sslcert;
+  const sslkey = config.sslkey ?? fromDsn.sslkey;
   return {
     host: config.host ?? fromDsn.host ?? "localhost",
     port: config.port ?? fromDsn.port ?? 5432,
@@ -125,7 +177,9 @@ export function connectionTarget(config: PostgresConfig, profile: string): Conne
     password: config.password ?? fromDsn.password,
     sslmode: config.sslmode ?? fromDsn.sslmode ?? "require",
     applicationName: config.applicationName ?? fromDsn.applicationName ?? "auto-workflow-connectors",
-    ...(config.sslrootcert ?? fromDsn.sslrootcert ? { sslrootcert: config.sslrootcert ?? fromDsn.sslrootcert } : {}),
+    ...(sslrootcert ? { sslrootcert } : {}),
+    ...(sslcert ? { sslcert } : {}),
+    ...(sslkey ? { sslkey } : {}),
     ...(fromDsn.options ? { dsnOptions: fromDsn.options } : {}),
   };
 }
@@ -152,11 +206,11 @@ function readPem(path: string, key: string, profile: string): string {
 }
 
 /** TLS options for `pg` (false for none), following libpq's meaning of each sslmode. */
-export function tlsOptions(config: PostgresConfig, target: ConnectionTarget & { sslrootcert?: string }, profile: string, mode: SslMode = target.sslmode): false | TlsOptions {
+export function tlsOptions(target: ResolvedTarget, profile: string, mode: SslMode = target.sslmode): false | TlsOptions {
   if (mode === "disable") return false;
   const tls: TlsOptions = {};
-  if (config.sslcert) tls.cert = readPem(config.sslcert, "sslcert", profile);
-  if (config.sslkey) tls.key = readPem(config.sslkey, "sslkey", profile);
+  if (target.sslcert) tls.cert = readPem(target.sslcert, "sslcert", profile);
+  if (target.sslkey) tls.key = readPem(target.sslkey, "sslkey", profile);
   if (mode === "prefer" || mode === "require") {
     // libpq: with a root certificate present, require behaves as verify-ca.
     if (mode === "require" && target.sslrootcert) return { ...tls, ca: readPem(target.sslrootcert, "sslrootcert", profile), rejectUnauthorized: true, checkServerIdentity: () => undefined };
@@ -177,7 +231,7 @@ export function poolConfig(config: PostgresConfig, profile: string, mode?: SslMo
     port: target.port,
     database: target.database,
     user: target.user,
-    ssl: tlsOptions(config, target, profile, mode),
+    ssl: tlsOptions(target, profile, mode),
     min: config.pool.min,
     max: config.pool.max,
     idleTimeoutMillis: config.pool.idleTimeout,

@@ -21,6 +21,22 @@ export class PgConnection {
     private readonly port: number,
   ) {
     client.on("error", this.markBroken);
+    client.once("end", this.markEnded);
+  }
+
+  /** Resolves when the connection ends (server gone, destroyed); never rejects. */
+  readonly ended: Promise<void> = new Promise((resolve) => {
+    this.resolveEnded = resolve;
+  });
+  private resolveEnded: (() => void) | undefined;
+  private readonly markEnded = (): void => {
+    this.broken = true;
+    this.resolveEnded?.();
+  };
+
+  get isEnded(): boolean {
+    const state = this.client as unknown as { _ended?: boolean; _queryable?: boolean };
+    return state._ended === true || state._queryable === false;
   }
 
   private readonly markBroken = (): void => {
@@ -82,6 +98,7 @@ export class PgConnection {
     if (this.released) return;
     this.released = true;
     this.client.off("error", this.markBroken);
+    this.client.off("end", this.markEnded);
     const drop = this.broken || this.cancelSent || (error instanceof ConnectorError && isConnectionBroken(error));
     this.client.release(drop ? true : undefined);
   }

@@ -35,7 +35,7 @@ export async function runQuery<R>(conn: PgConnection, signal: AbortSignal | unde
   try {
     return await conn.guarded(signal, () => cursor.read(limit));
   } finally {
-    await cursor.close().catch(() => undefined);
+    await closeCursor(conn, cursor);
   }
 }
 
@@ -74,25 +74,68 @@ export async function runExecuteMany(conn: PgConnection, signal: AbortSignal | u
   return { rowCount, command };
 }
 
+/**
+ * Close a cursor's portal. pg-cursor's close() waits for ReadyForQuery, which never comes on a dead
+ * connection, and a failed cursor has no portal left: skip those, and never wait past the connection's end.
+ */
+async function closeCursor(conn: PgConnection, cursor: Cursor): Promise<void> {
+  const state = (cursor as unknown as { state?: string }).state;
+  if (state === "error" || state === "done" || conn.isEnded) return;
+  await Promise.race([cursor.close().catch(() => undefined), conn.ended]);
+}
+
 export interface IterState {
   fields?: Array<{ name: string; dataTypeID: number }>;
   rows: number;
 }
 
-/** Rows from a server-side cursor, `size` at a time: memory stays bounded whatever the result size. */
-export async function* iterateCursor<R>(conn: PgConnection, signal: AbortSignal | undefined, sql: string, params: QueryParams | undefined, size: number, state: IterState): AsyncGenerator<R, void, undefined> {
+/** Batches of rows from a server-side cursor, `size` at a time: memory stays bounded whatever the result size. */
+export async function* cursorBatches<R>(conn: PgConnection, signal: AbortSignal | undefined, sql: string, params: QueryParams | undefined, size: number, state: IterState): AsyncGenerator<R[], void, undefined> {
   const cursor = conn.client.query(new Cursor<R>(sql, params as unknown[] | undefined));
   try {
     for (;;) {
       const batch = await conn.guarded(signal, () => cursor.read(size));
       if (batch.length === 0) return;
       state.rows += batch.length;
-      for (const row of batch) yield row;
+      yield batch;
       if (batch.length < size) return;
     }
   } finally {
-    await cursor.close().catch(() => undefined);
+    await closeCursor(conn, cursor);
   }
+}
+
+/**
+ * Rows one by one from an iterator of batches. Hand-written rather than a nested async generator:
+ * a generator per row costs ~0.2 s per million rows, this ~0.06 s (measured by `npm run bench -- postgres`).
+ */
+export function flattenBatches<R>(batches: AsyncGenerator<R[], void, undefined>): AsyncIterableIterator<R> {
+  let batch: R[] = [];
+  let index = 0;
+  const pull = async (): Promise<IteratorResult<R, undefined>> => {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) return { done: true, value: undefined };
+      batch = next.value;
+      index = 0;
+      if (batch.length > 0) return { done: false, value: batch[index++]! };
+    }
+  };
+  const iterator: AsyncIterableIterator<R> = {
+    next: () => (index < batch.length ? Promise.resolve({ done: false, value: batch[index++]! }) : pull()),
+    return: async (value?: unknown) => {
+      batch = [];
+      await batches.return(undefined);
+      return { done: true, value: value as undefined };
+    },
+    throw: async (error?: unknown) => {
+      batch = [];
+      await batches.throw(error);
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 export type CopyFormat = "csv" | "binary" | "text";
