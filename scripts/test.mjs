@@ -29,7 +29,8 @@ const totals = { passed: 0, failed: 0 };
 /** Run a command, echoing its output; count node:test / vscode results from it. */
 function run(label, command, args, env = {}) {
   return new Promise((resolve, reject) => {
-    console.log(`\n▶ ${label}: ${[path.relative(root, command) || command, ...args].join(" ")}`);
+    const shown = command.startsWith(root) ? path.relative(root, command) : path.basename(command);
+    console.log(`\n▶ ${label}: ${[shown, ...args].join(" ")}`);
     const started = Date.now();
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let tail = "";
