@@ -240,8 +240,11 @@ export async function ensureCodeServer(node24, log = console.log) {
   const logFile = path.join(CACHE_DIR, "code-server-install.log");
   await writeFile(logFile, "");
   log(`  npm output: ${path.relative(ROOT, logFile)}`);
+  // Under `npm test` the environment carries the outer npm's settings (npm_*, NODE), which make the
+  // inner install's lifecycle scripts run on the outer Node 20; start from a clean slate.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE$|INIT_CWD$)/i.test(key)));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${path.join(node24.dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
     // The machine's npmrc may point nodedir at another Node's headers; native modules must build for Node 24.
     npm_config_nodedir: node24.dir,
