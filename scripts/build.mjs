@@ -21,6 +21,9 @@ const common = {
   absWorkingDir: root,
   // Optional native/peer modules that pg probes for and never needs here.
   external: ["pg-native", "cloudflare:sockets"],
+  // ESM builds of dependencies (the Azure SDK's) read import.meta.url, which a CommonJS bundle lacks.
+  define: { "import.meta.url": "__awcImportMetaUrl" },
+  banner: { js: 'const __awcImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
 const builds = [

@@ -2,12 +2,14 @@
 // that dist/connectors.js exports for plain Node.
 import { Registry, type RegistryOptions } from "./registry";
 import { postgresDriver } from "./postgres/index";
+import { s3Driver } from "./s3/index";
+import { adls2Driver } from "./adls2/index";
 import type { DriverDefinition } from "./types";
 
 export const version = "0.1.0";
 
 /** The drivers every registry starts with. */
-export const builtinDrivers: readonly DriverDefinition[] = [postgresDriver as unknown as DriverDefinition];
+export const builtinDrivers: readonly DriverDefinition[] = [postgresDriver as unknown as DriverDefinition, s3Driver as unknown as DriverDefinition, adls2Driver as unknown as DriverDefinition];
 
 /** A registry with the built-in drivers (plus `options.drivers`). */
 export function createRegistry(options: RegistryOptions = {}): Registry {
@@ -34,8 +36,12 @@ export type { Connector, DriverContext, DriverDefinition, TestReport } from "./t
 export { ENV_PREFIX, envSegment, parsePyproject } from "./config/layers";
 export type { ConfigSource, LayerValues } from "./config/layers";
 export type { ResolvedConfigView } from "./config/resolver";
-export { parseDuration, toJsonSchema, defaultsOf, secretPaths } from "./config/schema";
+export { parseDuration, parseBytes, toJsonSchema, defaultsOf, secretPaths } from "./config/schema";
 export type { Field, Fields, Origin, Origins } from "./config/schema";
 export { parseSecretReference } from "./config/secrets";
 export type { SecretReference, SecretResolver } from "./config/secrets";
 export * from "./postgres/index";
+export * from "./s3/index";
+export * from "./adls2/index";
+export { localPathFor, forEachConcurrent } from "./transfer";
+export type { TransferProgress, ProgressListener, TransferResult } from "./transfer";

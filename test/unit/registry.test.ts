@@ -320,7 +320,7 @@ host = "a"
 host = "u"
 `);
     try {
-      const source = new FakeSource("settings.user", { postgres: { fromsettings: { host: "s" } }, s3: { lake: {} } });
+      const source = new FakeSource("settings.user", { postgres: { fromsettings: { host: "s" } }, mongo: { lake: {} } });
       const env = { [`AUTO_WORKFLOW_CONNECTORS_POSTGRES_ENVONLY__HOST`]: "e", AUTO_WORKFLOW_CONNECTORS_FAKE_EU__URL: "mem://", UNRELATED: "1" };
       const reg = createRegistry({ env, workspaceRoot: ws.root, sources: [source] });
       reg.register("fake", "mem", fakeDriver("fake", "mem", fakeFields));

@@ -27,6 +27,12 @@ export interface DurationField extends FieldBase {
   /** milliseconds */
   default?: number;
 }
+export interface BytesField extends FieldBase {
+  type: "bytes";
+  /** bytes */
+  default?: number;
+  minimum?: number;
+}
 export interface BooleanField extends FieldBase {
   type: "boolean";
   default?: boolean;
@@ -38,7 +44,7 @@ export interface ObjectField extends FieldBase {
   type: "object";
   fields: Record<string, Field>;
 }
-export type Field = StringField | IntegerField | DurationField | BooleanField | StringMapField | ObjectField;
+export type Field = StringField | IntegerField | DurationField | BytesField | BooleanField | StringMapField | ObjectField;
 export type Fields = Record<string, Field>;
 
 /** Where a value came from: the layer and, for people, the exact place (env var, file, setting). */
@@ -50,6 +56,8 @@ export type Origins = Record<string, Origin>;
 
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const BYTES = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\s*$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3, tb: 1e12, tib: 1024 ** 4 };
 const TRUE = new Set(["true", "yes", "on", "1"]);
 const FALSE = new Set(["false", "no", "off", "0"]);
 
@@ -60,6 +68,15 @@ export function parseDuration(value: unknown): number | undefined {
   const m = DURATION.exec(value);
   if (!m) return undefined;
   return Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? "ms").toLowerCase()]!);
+}
+
+/** `8MiB`, `5MB`, `64KiB`, `1GiB`, or a number of bytes. */
+export function parseBytes(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== "string") return undefined;
+  const m = BYTES.exec(value);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * UNIT_BYTES[(m[2] ?? "b").toLowerCase()]!);
 }
 
 /** `STATEMENT_TIMEOUT`, `statement_timeout`, `statementTimeout` → the same comparable form. */
@@ -136,6 +153,12 @@ function coerceField(field: Field, value: unknown, path: string, ctx: Validation
       const ms = parseDuration(value);
       if (ms === undefined) throw bad("a duration such as 100ms, 30s or 5m (a bare number is milliseconds)");
       return ms;
+    }
+    case "bytes": {
+      const n = parseBytes(value);
+      if (n === undefined) throw bad("a size such as 8MiB, 64KiB or a number of bytes");
+      if (field.minimum !== undefined && n < field.minimum) throw bad(`a size ≥ ${field.minimum} bytes`);
+      return n;
     }
     case "boolean": {
       if (typeof value === "boolean") return value;
@@ -243,6 +266,13 @@ function fieldSchema(field: Field): Record<string, unknown> {
         type: ["integer", "string"],
         description: `${description} A duration: 100ms, 30s, 5m, or milliseconds.`,
         pattern: "^\\s*\\d+(\\.\\d+)?\\s*([mM][sS]|[sSmMhH])?\\s*$",
+        ...(field.default !== undefined ? { default: field.default } : {}),
+      };
+    case "bytes":
+      return {
+        type: ["integer", "string"],
+        description: `${description} A size: 8MiB, 64KiB, 5MB, or bytes.`,
+        pattern: "^\\s*\\d+(\\.\\d+)?\\s*([bB]|[kKmMgGtT][iI]?[bB])?\\s*$",
         ...(field.default !== undefined ? { default: field.default } : {}),
       };
     case "boolean":
