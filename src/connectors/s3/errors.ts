@@ -51,7 +51,9 @@ export function classifyS3Error(error: unknown, ctx: S3ClassifyContext): Connect
   if (e.name === "CredentialsProviderError" || /Could not load credentials|Unable to load credentials/i.test(message)) {
     return new AuthError(`no AWS credentials found: ${message}`, { ...base, hint: "set accessKeyId/secretAccessKey, or configure the default chain (AWS_PROFILE, aws sso login)" });
   }
-  if (e.name === "TimeoutError" || code === "TimeoutError" || (status === undefined && /timed? ?out/i.test(message))) {
+  // The SDK names socket failures "TimeoutError" too; a reset connection is transient, not a time-out.
+  const netCode = typeof e.code === "string" && NET.has(e.code) ? e.code : undefined;
+  if (!netCode && (e.name === "TimeoutError" || code === "TimeoutError" || (status === undefined && /timed? ?out/i.test(message)))) {
     return new TimeoutError(`${ctx.operation} on ${what} timed out: ${message}`, { ...base, hint: "the endpoint did not answer within timeouts.connect / timeouts.read" });
   }
   if (THROTTLE.has(code) || (status !== undefined && status >= 500) || status === 429 || (e.code !== undefined && NET.has(e.code)) || /socket hang up|ECONNRESET|EPIPE|premature close|aborted/i.test(message)) {
