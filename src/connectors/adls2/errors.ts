@@ -33,7 +33,7 @@ export function classifyAdlsError(error: unknown, ctx: AdlsClassifyContext): Con
   }
   if (status === 401 || status === 403) {
     const hint =
-      code === "AuthenticationFailed"
+      code === "AuthenticationFailed" || /failed to authenticate|signature/i.test(message)
         ? "the key or SAS does not match the account (or the SAS expired)"
         : code === "AuthorizationPermissionMismatch" || code === "AuthorizationFailure"
           ? "the identity lacks a data-plane role such as Storage Blob Data Contributor"
