@@ -23,6 +23,7 @@ export class FlatStore implements PathStore {
     const options = {
       abortSignal: signal,
       blockSize: settings.chunkSize,
+      maxSingleShotSize: settings.chunkSize,
       concurrency: settings.concurrency,
       ...(settings.contentType ? { blobHTTPHeaders: { blobContentType: settings.contentType } } : {}),
       ...(settings.metadata ? { metadata: settings.metadata } : {}),

@@ -16,6 +16,8 @@ export class HierarchicalStore implements PathStore {
     const options = {
       abortSignal: signal,
       chunkSize: settings.chunkSize,
+      // Without it the SDK sends up to 100 MiB as one append, whatever chunkSize says.
+      singleUploadThreshold: settings.chunkSize,
       maxConcurrency: settings.concurrency,
       ...(settings.contentType ? { pathHttpHeaders: { contentType: settings.contentType } } : {}),
       ...(settings.metadata ? { metadata: settings.metadata } : {}),
