@@ -40,7 +40,8 @@ export function resolveAccount(config: Adls2Config, profile: string): Account {
   }
   const suffix = cs["endpointsuffix"] ?? config.endpointSuffix;
   const protocol = cs["defaultendpointsprotocol"] ?? "https";
-  const name = config.accountName ?? cs["accountname"] ?? fail("accountName", "accountName is not set (nor in a connection string)");
+  const name =
+    config.accountName ?? cs["accountname"] ?? accountFromEndpoint(config.dfsEndpoint ?? cs["dfsendpoint"] ?? config.blobEndpoint ?? cs["blobendpoint"]) ?? fail("accountName", "accountName is not set (nor in a connection string or endpoint)");
   const dfs = config.dfsEndpoint ?? cs["dfsendpoint"] ?? (config.blobEndpoint ?? cs["blobendpoint"])?.replace(".blob.", ".dfs.") ?? `${protocol}://${name}.dfs.${suffix}`;
   const blob = config.blobEndpoint ?? cs["blobendpoint"] ?? dfs.replace(".dfs.", ".blob.");
   const key = config.accountKey ?? cs["accountkey"];
@@ -59,7 +60,11 @@ export function resolveAccount(config: Adls2Config, profile: string): Account {
     credential = new ClientSecretCredential(config.tenantId!, config.clientId!, config.clientSecret, { retryOptions: { maxRetries: 1 } });
     kind = "client secret";
   } else if (config.workloadIdentity) {
-    credential = new WorkloadIdentityCredential({ ...(config.tenantId ? { tenantId: config.tenantId } : {}), ...(config.clientId ? { clientId: config.clientId } : {}) });
+    try {
+      credential = new WorkloadIdentityCredential({ ...(config.tenantId ? { tenantId: config.tenantId } : {}), ...(config.clientId ? { clientId: config.clientId } : {}) });
+    } catch (error) {
+      throw new ConfigError(`adls2.${profile}: workload identity is unavailable: ${(error as Error).message}`, { connector: "adls2", operation: "config", key: "workloadIdentity", profile, cause: error });
+    }
     kind = "workload identity";
   } else if (config.useDefaultCredentials) {
     credential = new DefaultAzureCredential(config.clientId ? { managedIdentityClientId: config.clientId } : {});
@@ -67,12 +72,31 @@ export function resolveAccount(config: Adls2Config, profile: string): Account {
   } else {
     return fail("useDefaultCredentials", "no credentials: set accountKey, sasToken, connectionString, clientSecret, workloadIdentity or useDefaultCredentials");
   }
-  return { name, dfsUrl: trimSlash(dfs), blobUrl: trimSlash(blob), credential, sas: sas ? (sas.startsWith("?") ? sas : `?${sas}`) : "", kind };
+  // A SAS rides on URLs only when it is the credential: with a shared key it would be signed twice.
+  const query = kind === "sas" && sas ? (sas.startsWith("?") ? sas : `?${sas}`) : "";
+  return { name, dfsUrl: trimSlash(dfs), blobUrl: trimSlash(blob), credential, sas: query, kind };
 }
 
-/** The SDK's proxyOptions from a proxy URL. */
-export function proxyOptions(proxyUrl: string | undefined): { host: string; port: number } | undefined {
+/** The account name in an endpoint: the first DNS label, or (emulators: IP/localhost) the first path segment. */
+function accountFromEndpoint(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  try {
+    const url = new URL(endpoint);
+    const emulator = /^(\d+\.){3}\d+$|^localhost$|^\[/.test(url.hostname);
+    return (emulator ? url.pathname.split("/")[1] : url.hostname.split(".")[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The SDK's proxyOptions from a proxy URL (credentials in the URL included). */
+export function proxyOptions(proxyUrl: string | undefined): { host: string; port: number; username?: string; password?: string } | undefined {
   if (!proxyUrl) return undefined;
   const url = new URL(proxyUrl);
-  return { host: `${url.protocol}//${url.hostname}`, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)) };
+  return {
+    host: `${url.protocol}//${url.hostname}`,
+    port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+  };
 }

@@ -76,6 +76,8 @@ export function parseBytes(value: unknown): number | undefined {
   if (typeof value !== "string") return undefined;
   const m = BYTES.exec(value);
   if (!m) return undefined;
+  // A fraction of a byte is a typo, not a size.
+  if ((m[2] === undefined || m[2].toLowerCase() === "b") && m[1]!.includes(".")) return undefined;
   return Math.round(Number(m[1]) * UNIT_BYTES[(m[2] ?? "b").toLowerCase()]!);
 }
 
