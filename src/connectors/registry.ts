@@ -38,6 +38,7 @@ export interface GetOptions {
 interface Entry {
   client: Connector;
   hash: string;
+  overrides: Record<string, unknown> | undefined;
 }
 
 export interface ClientInfo {
@@ -180,7 +181,7 @@ export class Registry {
         }
       }
       const client = this.create(def, resolved);
-      this.clients.set(key, { client, hash: resolved.hash });
+      this.clients.set(key, { client, hash: resolved.hash, overrides });
       return client;
     })();
     this.pending.set(key, creating);
@@ -203,6 +204,31 @@ export class Registry {
     });
     this.events.emit({ level: "info", event: "registry.client.created", connector: resolved.name, profile: resolved.profile, attributes: { driver: def.driver } });
     return client;
+  }
+
+  /**
+   * Re-resolve every cached client's configuration (after settings, env files or secrets changed) and
+   * close those whose configuration is no longer what they were made from; the others are untouched.
+   * Returns the replaced ones, so a UI can refresh just those.
+   */
+  async revalidate(): Promise<ClientInfo[]> {
+    this.pyproject = undefined;
+    const replaced: ClientInfo[] = [];
+    for (const [key, entry] of [...this.clients]) {
+      const { name, profile } = entry.client;
+      let hash: string | undefined;
+      try {
+        hash = (await this.resolve(name, profile, entry.overrides)).resolved.hash;
+      } catch {
+        hash = undefined; // the profile is now invalid or gone: its client must go too
+      }
+      if (hash === entry.hash) continue;
+      this.clients.delete(key);
+      replaced.push({ name, profile, driver: entry.client.driver, closed: true });
+      this.events.emit({ level: "info", event: "registry.client.replaced", connector: name, profile });
+      await entry.client.close().catch(() => undefined);
+    }
+    return replaced;
   }
 
   /** Close and forget clients: all of them, or those of one name (and profile). */
