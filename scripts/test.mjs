@@ -56,7 +56,10 @@ const stages = {
     await run("lint", bin("eslint"), ["--max-warnings=0", "."]);
     await run("typecheck", bin("tsc"), ["-p", ".", "--noEmit"]);
   },
-  build: () => run("build", process.execPath, ["scripts/build.mjs"]),
+  build: async () => {
+    await run("build", process.execPath, ["scripts/build.mjs"]);
+    await run("settings schema in package.json matches the drivers", process.execPath, ["scripts/settings-schema.mjs"]);
+  },
   node: (dirs) =>
     run(
       "unit + integration (coverage gate: src/connectors ≥ 90 % lines)",

@@ -1,18 +1,46 @@
 // Composition root: wires the connectors library to VS Code. No logic lives here.
 import * as vscode from "vscode";
 import * as connectors from "./connectors/index";
+import { registerProfileCommands } from "./host/commands/profileCommands";
+import { Connections } from "./host/connections";
+import { ReportDocuments } from "./host/documents";
+import { SqlProfileBinding } from "./host/sqlProfileStatus";
 
-export type ExtensionApi = typeof connectors;
+/**
+ * What other extensions get: the connectors library itself (as dist/connectors.js exports it), plus
+ * `workspace`: the profiles this VS Code window knows (settings, pyproject.toml, env, SecretStorage).
+ */
+export type ExtensionApi = typeof connectors & { workspace: WorkspaceConnections };
+
+export interface WorkspaceConnections {
+  profiles(): Promise<Array<{ name: string; profile: string }>>;
+  resolveConfig(name: string, profile: string): Promise<connectors.ResolvedConfigView>;
+  client: Connections["client"];
+  /** Store a secret for `secret://<scope>/<key>` references. */
+  setSecret(scope: string, key: string, value: string): Promise<string>;
+}
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel("Auto Workflow Connectors", { log: true });
+  const connections = new Connections(context, log);
+  const documents = new ReportDocuments();
   context.subscriptions.push(
     log,
+    connections,
+    documents,
+    registerProfileCommands(connections, documents),
+    new SqlProfileBinding(context.workspaceState, connections),
     vscode.commands.registerCommand("autoWorkflow.showLog", () => log.show()),
   );
-  return connectors;
+  const workspace: WorkspaceConnections = {
+    profiles: () => connections.profiles(),
+    resolveConfig: (name, profile) => connections.resolveConfig(name, profile),
+    client: ((name: string, profile: string) => connections.client(name, profile)) as Connections["client"],
+    setSecret: (scope, key, value) => connections.secrets.set(scope, key, value),
+  };
+  return { ...connectors, workspace };
 }
 
 export function deactivate(): void {
-  // Clients are owned by registries created by callers; nothing global to close.
+  // Everything is disposed through context.subscriptions (the registry closes its clients).
 }

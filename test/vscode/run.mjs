@@ -13,7 +13,7 @@
 // suite ran and every test passed. Per-run files (logs, screenshot) go to .test-output/vscode/<run>/.
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdir, readdir, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -23,7 +23,8 @@ import { chromium } from "playwright-core";
 import { ensureVsCodeDeps } from "../../scripts/ensure-vscode-deps.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const WORKSPACE = path.join(ROOT, "test/fixtures/workspace");
+/** Copied into each run folder: tests may write settings and files without touching the repository. */
+const WORKSPACE_FIXTURE = path.join(ROOT, "test/fixtures/workspace");
 const TESTS_DIR = path.join(ROOT, "out/test/vscode");
 const HARD_LIMIT_MS = Number(process.env.AWC_VSCODE_TIMEOUT_MS) || 10 * 60_000;
 const SERVER_START_MS = 60_000;
@@ -204,6 +205,7 @@ async function main() {
   const stamp = new Date().toISOString().replace(/\..*$/, "").replace(/[-:]/g, "").replace("T", "-");
   const runDir = path.join(RUNS_DIR, `${stamp}-${process.pid}`);
   const resultFile = path.join(runDir, "mocha-result.json");
+  const WORKSPACE = path.join(runDir, "workspace");
   /** @type {string | undefined} short link in /tmp to the run folder (Unix socket paths must stay < 108 bytes) */
   let runLink;
 
@@ -459,8 +461,9 @@ async function main() {
       ["extensionDevelopmentPath", remote(ROOT)],
       ["extensionTestsPath", remote(TESTS_DIR)],
     ];
+    await cp(WORKSPACE_FIXTURE, WORKSPACE, { recursive: true });
     const url = `${base}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    log(`opening the workbench (folder ${path.relative(ROOT, WORKSPACE)})`);
+    log(`opening the workbench (folder ${path.relative(ROOT, WORKSPACE)}, a copy of ${path.relative(ROOT, WORKSPACE_FIXTURE)})`);
     try {
       await page.goto(url, { waitUntil: "domcontentloaded", timeout: WORKBENCH_LOAD_MS });
     } catch (err) {

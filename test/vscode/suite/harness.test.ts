@@ -9,10 +9,11 @@ describe("harness", () => {
     assert.equal(typeof process.versions.node, "string");
   });
 
-  it("opens the fixture workspace", () => {
+  it("opens a copy of the fixture workspace inside the run folder", () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
-    assert.match(folders[0]!.uri.path, /\/test\/fixtures\/workspace$/);
+    assert.ok(folders[0]!.uri.path.startsWith(process.env.AWC_VSCODE_RUN_DIR!), `${folders[0]!.uri.path} is not in the run folder`);
+    assert.match(folders[0]!.uri.path, /\/workspace$/);
   });
 
   it("passes the runner's environment to the extension host", () => {
