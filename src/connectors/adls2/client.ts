@@ -16,7 +16,7 @@ import {
 import { ConnectorError, PermanentError } from "../errors";
 import { Telemetry } from "../observability";
 import { runWithPolicy, type CallOptions, type RetryPolicy } from "../retry";
-import { forEachConcurrent, localPathFor, ProgressReporter, walkFiles, writeAtomically, type ProgressListener, type TransferResult } from "../transfer";
+import { forEachConcurrent, localPathFor, ProgressReporter, walkFiles, writeAtomically, writeStreamAt, type ProgressListener, type TransferResult } from "../transfer";
 import type { Connector, DriverContext, TestReport } from "../types";
 import { proxyOptions, resolveAccount, type Account } from "./account";
 import type { Adls2Config } from "./config";
@@ -232,14 +232,8 @@ export class Adls2Connector implements Connector {
       const size = out.contentLength ?? 0;
       annotate({ "connector.bytes": size });
       const progress = new ProgressReporter(options.onProgress, { totalBytes: size, current: filePath });
-      let written = 0;
       await writeAtomically(file, async (handle) => {
-        for await (const chunk of out.readableStreamBody as Readable) {
-          const data = chunk as Buffer;
-          await handle.write(data, 0, data.length, written);
-          written += data.length;
-          progress.add(data.length);
-        }
+        const written = await writeStreamAt(handle, out.readableStreamBody as Readable, 0, (n) => progress.add(n));
         if (written !== size) throw Object.assign(new Error(`download ended after ${written} of ${size} bytes`), { code: "ERR_STREAM_PREMATURE_CLOSE" });
       });
       progress.emit();

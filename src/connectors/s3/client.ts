@@ -30,7 +30,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { ConfigError, type ConnectorError, PermanentError } from "../errors";
 import { Telemetry } from "../observability";
 import { runWithPolicy, type CallOptions, type RetryPolicy } from "../retry";
-import { forEachConcurrent, localPathFor, ProgressReporter, walkFiles, writeAtomically, type ProgressListener, type TransferResult } from "../transfer";
+import { forEachConcurrent, localPathFor, ProgressReporter, walkFiles, writeAtomically, writeStreamAt, type ProgressListener, type TransferResult } from "../transfer";
 import type { Connector, DriverContext, TestReport } from "../types";
 import type { S3Config } from "./config";
 import { classifyS3Error } from "./errors";
@@ -510,13 +510,11 @@ export class S3Connector implements Connector {
                   new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}`, ...(etag ? { IfMatch: etag } : {}) }),
                   { abortSignal: ctx.signal },
                 );
-                for await (const chunk of out.Body as Readable) {
-                  const data = chunk as Buffer;
-                  await handle.write(data, 0, data.length, start + written);
-                  written += data.length;
-                  progress.add(data.length);
-                }
-                if (written !== end - start + 1) throw Object.assign(new Error(`range ${start}-${end} ended after ${written} bytes`), { code: "ERR_STREAM_PREMATURE_CLOSE" });
+                const got = await writeStreamAt(handle, out.Body as Readable, start, (n) => {
+                  written += n;
+                  progress.add(n);
+                });
+                if (got !== end - start + 1) throw Object.assign(new Error(`range ${start}-${end} ended after ${got} bytes`), { code: "ERR_STREAM_PREMATURE_CLOSE" });
               },
               { policy: this.policy, idempotent: true, call: { signal }, classify: (e) => this.classify(e, "downloadFile", bucket, key), connector: "s3", operation: "downloadFile" },
             );
