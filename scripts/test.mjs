@@ -81,7 +81,7 @@ const stages = {
     ),
   vscode: async () => {
     await run("vscode suite bundle", process.execPath, ["test/vscode/build-suite.mjs"]);
-    await run("extension tests in code-server (with a throwaway PostgreSQL)", process.execPath, ["--import", "tsx", "test/vscode/with-postgres.ts"]);
+    await run("extension tests in code-server (with PostgreSQL, fauxqs and Azurite on loopback)", process.execPath, ["--import", "tsx", "test/vscode/with-storage.ts"]);
   },
 };
 

@@ -4,6 +4,7 @@ import * as connectors from "./connectors/index";
 import { registerProfileCommands } from "./host/commands/profileCommands";
 import { Connections } from "./host/connections";
 import { ReportDocuments } from "./host/documents";
+import { registerObjectFileSystems } from "./host/fs/index";
 import { SqlProfileBinding } from "./host/sqlProfileStatus";
 
 /**
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     documents,
     registerProfileCommands(connections, documents),
     new SqlProfileBinding(context.workspaceState, connections),
+    registerObjectFileSystems(context, connections),
     vscode.commands.registerCommand("autoWorkflow.showLog", () => log.show()),
   );
   const workspace: WorkspaceConnections = {

@@ -27,5 +27,8 @@ await esbuild.build({
   sourcemap: "inline", // for debuggers; the extension host's own prepareStackTrace leaves traces on the bundle
   logLevel: "warning",
   external: ["vscode", "mocha", "pg-native", "cloudflare:sockets"],
+  // As in scripts/build.mjs: ESM builds of dependencies (the Azure SDK's) read import.meta.url.
+  define: { "import.meta.url": "__awcImportMetaUrl" },
+  banner: { js: 'const __awcImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 console.log(`vscode suite: bundled ${entryPoints.length} file(s) into ${path.relative(root, outDir)}/`);
