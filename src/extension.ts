@@ -5,6 +5,8 @@ import { registerProfileCommands } from "./host/commands/profileCommands";
 import { Connections } from "./host/connections";
 import { ReportDocuments } from "./host/documents";
 import { registerObjectFileSystems } from "./host/fs/index";
+import { registerDiagnostics } from "./host/diagnostics/secretDiagnostics";
+import { registerImportCommand } from "./host/import/importCommand";
 import { SqlProfileBinding } from "./host/sqlProfileStatus";
 
 /**
@@ -32,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerProfileCommands(connections, documents),
     new SqlProfileBinding(context.workspaceState, connections),
     registerObjectFileSystems(context, connections),
+    registerImportCommand(context, connections),
+    registerDiagnostics(context, connections),
     vscode.commands.registerCommand("autoWorkflow.showLog", () => log.show()),
   );
   const workspace: WorkspaceConnections = {
