@@ -7,6 +7,7 @@ import { ReportDocuments } from "./host/documents";
 import { registerObjectFileSystems } from "./host/fs/index";
 import { registerDiagnostics } from "./host/diagnostics/secretDiagnostics";
 import { registerImportCommand } from "./host/import/importCommand";
+import { registerConnectorsTree } from "./host/tree/index";
 import { SqlProfileBinding } from "./host/sqlProfileStatus";
 
 /**
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel("Auto Workflow Connectors", { log: true });
   const connections = new Connections(context, log);
   const documents = new ReportDocuments();
+  const tree = registerConnectorsTree(context, connections);
   context.subscriptions.push(
     log,
     connections,
@@ -36,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerObjectFileSystems(context, connections),
     registerImportCommand(context, connections),
     registerDiagnostics(context, connections),
+    tree,
     vscode.commands.registerCommand("autoWorkflow.showLog", () => log.show()),
   );
   const workspace: WorkspaceConnections = {
@@ -44,7 +47,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     client: ((name: string, profile: string) => connections.client(name, profile)) as Connections["client"],
     setSecret: (scope, key, value) => connections.secrets.set(scope, key, value),
   };
-  return { ...connectors, workspace };
+  const api: ExtensionApi = { ...connectors, workspace };
+  // For the extension's own tests (they run in another bundle, so the API object is their only way in):
+  // not enumerable, not part of the typed API.
+  Object.defineProperty(api, "internals", { value: { tree }, enumerable: false });
+  return api;
 }
 
 export function deactivate(): void {

@@ -198,10 +198,25 @@ describe("object storage file systems (s3://, abfss://)", () => {
         await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(uri(), { recursive: true })), isFsError("NoPermissions"));
       });
 
-      it("asks before opening an object above autoWorkflow.files.confirmOpenAbove", async function () {
-        // The question is a modal dialog: it can only be answered here by stubbing the API the providers call,
-        // which is this bundle's `vscode` only when the suite registered them.
-        if (!ownProviders) this.skip();
+      it("refuses to open an object above autoWorkflow.files.confirmOpenAbove unless the question is answered Open", async function () {
+        if (!ownProviders) {
+          // The extension's providers ask with a modal dialog that this bundle cannot stub; the test driver
+          // refuses to show dialogs (it fails them, naming their text), so the read must be refused — after
+          // asking the right question — and small objects still open without one.
+          const config = vscode.workspace.getConfiguration("autoWorkflow.files");
+          await config.update("confirmOpenAbove", 10, vscode.ConfigurationTarget.Global);
+          try {
+            await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(uri("hello.txt"))), (error: unknown) => {
+              assert.ok(error instanceof vscode.FileSystemError, String(error));
+              assert.match(error.message, new RegExp(`${scheme}://${b.root}/hello\\.txt is \\d+ B\\. Open it anyway\\?|opening cancelled`));
+              return true;
+            });
+            assert.equal(decoder.decode(await vscode.workspace.fs.readFile(uri("folder/nested.txt"))).length > 0, true);
+          } finally {
+            await config.update("confirmOpenAbove", undefined, vscode.ConfigurationTarget.Global);
+          }
+          return;
+        }
         const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
         const original = window.showWarningMessage;
         const config = vscode.workspace.getConfiguration("autoWorkflow.files");
