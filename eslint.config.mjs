@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "out/**", "node_modules/**", ".cache/**", ".test-output/**", "coverage/**", "media/**"] },
+  { ignores: ["dist/**", "out/**", "node_modules/**", ".cache/**", ".test-output/**", "coverage/**", "media/**", ".sandbox/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
