@@ -8,7 +8,7 @@ import { collectLayers, pickDriver, resolveConfig, type ResolvedConfig, type Res
 import type { SecretResolver } from "./config/secrets";
 import { EventHub, type EventListener, type TelemetryOptions } from "./observability";
 import { Redactor } from "./redact";
-import type { Connector, DriverDefinition } from "./types";
+import type { Connector, DriverContext, DriverDefinition } from "./types";
 
 /** Maps connector names to client types; backends extend it by declaration merging. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -158,7 +158,7 @@ export class Registry {
   async get(name: string, profile = "default", overrides?: Record<string, unknown>, options: GetOptions = {}): Promise<Connector> {
     const { def, resolved } = await this.resolve(name, profile, overrides);
     for (const warning of resolved.warnings) this.events.emit({ level: "warn", event: "config.warning", connector: name, profile, attributes: { warning } });
-    if (options.reuse === false) return this.create(def, resolved);
+    if (options.reuse === false) return await this.create(def, resolved);
 
     // A slot is one name + profile + set of overrides; within a slot, a new configuration hash means
     // settings, env or secrets changed underneath, and the old client is replaced.
@@ -180,7 +180,7 @@ export class Registry {
           }
         }
       }
-      const client = this.create(def, resolved);
+      const client = await this.create(def, resolved);
       this.clients.set(key, { client, hash: resolved.hash, overrides });
       return client;
     })();
@@ -192,8 +192,31 @@ export class Registry {
     }
   }
 
-  private create(def: DriverDefinition, resolved: ResolvedConfig): Connector {
-    const client = def.create({
+  private readonly factories = new Map<DriverDefinition, Promise<(context: DriverContext<unknown>) => Connector>>();
+
+  /** The driver's factory: `create`, or what `load` imports (once per driver). */
+  private factory(def: DriverDefinition): Promise<(context: DriverContext<unknown>) => Connector> {
+    let found = this.factories.get(def);
+    if (!found) {
+      if (def.create) {
+        const create = def.create.bind(def);
+        found = Promise.resolve((context: DriverContext<unknown>) => create(context));
+      } else if (def.load) {
+        found = def.load().catch((error: unknown) => {
+          this.factories.delete(def);
+          throw new ConfigError(`could not load the ${def.kind}/${def.driver} driver: ${error instanceof Error ? error.message : String(error)}`, { connector: def.kind, operation: "load", cause: error });
+        });
+      } else {
+        found = Promise.reject(new ConfigError(`driver ${def.kind}/${def.driver} has neither create nor load`, { connector: def.kind, operation: "load" }));
+      }
+      this.factories.set(def, found);
+    }
+    return found;
+  }
+
+  private async create(def: DriverDefinition, resolved: ResolvedConfig): Promise<Connector> {
+    const make = await this.factory(def);
+    const client = make({
       name: resolved.name,
       profile: resolved.profile,
       driver: def.driver,

@@ -46,5 +46,8 @@ export interface DriverDefinition<C = unknown, T extends Connector = Connector> 
   driver: string;
   description: string;
   fields: Fields;
-  create(context: DriverContext<C>): T;
+  /** Make a client; or give `load` instead, which imports the implementation on first use. */
+  create?(context: DriverContext<C>): T;
+  /** Import the implementation lazily (heavy SDKs): resolves to the client factory. */
+  load?(): Promise<(context: DriverContext<C>) => T>;
 }

@@ -2,7 +2,7 @@
 // driver selection, listing and reset. Postgres clients are built without a server (pg.Pool is lazy).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Registry, createRegistry, PostgresClient } from "../../src/connectors/index";
+import { Registry, createRegistry, PostgresClient } from "../../src/connectors/library";
 import { ConfigError } from "../../src/connectors/errors";
 import type { ConnectorEvent } from "../../src/connectors/observability";
 import { FakeClient, FakeSource, PG_ENV, captureDriver, fakeDriver, fakeFields, rejection, tempWorkspace } from "./helpers";

@@ -3,7 +3,7 @@
 // S3Client touches no network, so no server is needed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, S3Connector, createRegistry } from "../../src/connectors/index";
+import { ConfigError, S3Connector, createRegistry } from "../../src/connectors/library";
 import { rejection } from "./helpers";
 
 const S3_ENV = "AUTO_WORKFLOW_CONNECTORS_S3_DEFAULT__";

@@ -1,7 +1,10 @@
 // Endpoints and credentials of a storage account, from the profile: connection string, shared key,
 // SAS, client secret, workload identity or DefaultAzureCredential (in that order of preference).
-import { ClientSecretCredential, DefaultAzureCredential, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
-import { AnonymousCredential, StorageSharedKeyCredential } from "@azure/storage-file-datalake";
+import type { TokenCredential } from "@azure/identity";
+import { AnonymousCredential, ClientSecretCredential, DefaultAzureCredential, StorageSharedKeyCredential, WorkloadIdentityCredential } from "./sdk";
+import { parseConnectionString } from "./connectionString";
+
+export { parseConnectionString };
 import { ConfigError } from "../errors";
 import type { Adls2Config } from "./config";
 
@@ -11,19 +14,10 @@ export interface Account {
   name: string;
   dfsUrl: string;
   blobUrl: string;
-  credential: StorageSharedKeyCredential | AnonymousCredential | TokenCredential;
+  credential: InstanceType<typeof StorageSharedKeyCredential> | InstanceType<typeof AnonymousCredential> | TokenCredential;
   /** Appended to every URL with SAS authentication (starts with `?`). */
   sas: string;
   kind: CredentialKind;
-}
-
-export function parseConnectionString(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of text.split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0) out[part.slice(0, at).trim().toLowerCase()] = part.slice(at + 1).trim();
-  }
-  return out;
 }
 
 function trimSlash(url: string): string {

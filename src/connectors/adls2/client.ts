@@ -4,15 +4,9 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { Attributes } from "@opentelemetry/api";
-import { BlobServiceClient, type StoragePipelineOptions as BlobPipelineOptions } from "@azure/storage-blob";
-import {
-  type DataLakeFileSystemClient,
-  DataLakeServiceClient,
-  DataLakeSASPermissions,
-  generateDataLakeSASQueryParameters,
-  StorageSharedKeyCredential,
-  type StoragePipelineOptions,
-} from "@azure/storage-file-datalake";
+import type { BlobServiceClient as BlobServiceClientType, StoragePipelineOptions as BlobPipelineOptions } from "@azure/storage-blob";
+import type { DataLakeFileSystemClient, DataLakeServiceClient as DataLakeServiceClientType, StoragePipelineOptions } from "@azure/storage-file-datalake";
+import { BlobServiceClient, DataLakeSASPermissions, DataLakeServiceClient, generateDataLakeSASQueryParameters, StorageSharedKeyCredential } from "./sdk";
 import { ConnectorError, PermanentError } from "../errors";
 import { Telemetry } from "../observability";
 import { runWithPolicy, type CallOptions, type RetryPolicy } from "../retry";
@@ -50,10 +44,10 @@ export class Adls2Connector implements Connector {
   private readonly telemetry: Telemetry;
   private readonly policy: RetryPolicy;
   private readonly account: Account;
-  private readonly dfs: DataLakeServiceClient;
-  private readonly blob: BlobServiceClient;
-  private readonly dfsTransfer: DataLakeServiceClient;
-  private readonly blobTransfer: BlobServiceClient;
+  private readonly dfs: DataLakeServiceClientType;
+  private readonly blob: BlobServiceClientType;
+  private readonly dfsTransfer: DataLakeServiceClientType;
+  private readonly blobTransfer: BlobServiceClientType;
   private storePromise: Promise<PathStore> | undefined;
   private closed = false;
 
@@ -396,11 +390,11 @@ export class Adls2Connector implements Connector {
     });
   }
 
-  serviceClient(): DataLakeServiceClient {
+  serviceClient(): DataLakeServiceClientType {
     return this.dfs;
   }
 
-  blobServiceClient(): BlobServiceClient {
+  blobServiceClient(): BlobServiceClientType {
     return this.blob;
   }
 

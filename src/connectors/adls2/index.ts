@@ -1,6 +1,6 @@
 // The ADLS Gen2 driver: @azure/storage-file-datalake (dfs) and @azure/storage-blob, @azure/identity.
 import type { DriverDefinition } from "../types";
-import { Adls2Connector } from "./client";
+import type { Adls2Connector } from "./client";
 import { adls2Fields, type Adls2Config } from "./config";
 
 export const adls2Driver: DriverDefinition<Adls2Config, Adls2Connector> = {
@@ -8,7 +8,11 @@ export const adls2Driver: DriverDefinition<Adls2Config, Adls2Connector> = {
   driver: "azure-sdk",
   description: "Azure Data Lake Storage Gen2 (hierarchical namespace through dfs, flat accounts through blob) with the Azure SDK.",
   fields: adls2Fields,
-  create: (context) => new Adls2Connector(context),
+  // The implementation (and its SDK) is imported on first use.
+  load: async () => {
+    const { Adls2Connector: Client } = await import("./client");
+    return (context) => new Client(context);
+  },
 };
 
 declare module "../registry" {
@@ -17,9 +21,9 @@ declare module "../registry" {
   }
 }
 
-export { Adls2Connector } from "./client";
+export type { Adls2Connector } from "./client";
 export type { UploadOptions, ReadStream } from "./client";
 export type { AdlsPath, AdlsPage, PathProperties } from "./store";
 export type { Adls2Config } from "./config";
 export { adls2Fields } from "./config";
-export { parseConnectionString } from "./account";
+export { parseConnectionString } from "./connectionString";

@@ -1,7 +1,8 @@
 // The PostgreSQL client: a pool, and every operation wrapped in acquisition, deadline/cancellation,
 // retries (idempotent operations only), error classification and telemetry.
 import type { Writable } from "node:stream";
-import pg from "pg";
+import type pg from "pg";
+import { pg as pgRuntime } from "./sdk";
 import type { Attributes } from "@opentelemetry/api";
 import { ConnectorError, PermanentError } from "../errors";
 import { Telemetry } from "../observability";
@@ -115,7 +116,7 @@ export class PostgresClient implements Connector, PostgresSession {
   }
 
   private createPool(config: pg.PoolConfig): pg.Pool {
-    const pool = new pg.Pool(config);
+    const pool = new pgRuntime.Pool(config);
     // Idle connections that die (server restart, network) must not crash the host process.
     pool.on("error", (error) => {
       this.telemetry.emit({ level: "warn", event: "postgres.pool.idle_error", error: { message: this.context.redactor.redact(error.message) } });
@@ -431,7 +432,7 @@ class UserError extends ConnectorError {
 
 function isDriverError(error: unknown): boolean {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return error instanceof pg.DatabaseError || (typeof code === "string" && /^E[A-Z]+$/.test(code));
+  return error instanceof pgRuntime.DatabaseError || (typeof code === "string" && /^E[A-Z]+$/.test(code));
 }
 
 function tableLabel(table: TableName): string {

@@ -1,6 +1,6 @@
 // The PostgreSQL driver: `pg` with pg-cursor and pg-copy-streams.
 import type { DriverDefinition } from "../types";
-import { PostgresClient } from "./client";
+import type { PostgresClient } from "./client";
 import { postgresFields, type PostgresConfig } from "./config";
 
 export const postgresDriver: DriverDefinition<PostgresConfig, PostgresClient> = {
@@ -8,7 +8,11 @@ export const postgresDriver: DriverDefinition<PostgresConfig, PostgresClient> = 
   driver: "pg",
   description: "PostgreSQL through node-postgres (pg), with server-side cursors and COPY streams.",
   fields: postgresFields,
-  create: (context) => new PostgresClient(context),
+  // The implementation (and its SDK) is imported on first use.
+  load: async () => {
+    const { PostgresClient: Client } = await import("./client");
+    return (context) => new Client(context);
+  },
 };
 
 declare module "../registry" {
@@ -17,7 +21,7 @@ declare module "../registry" {
   }
 }
 
-export { PostgresClient } from "./client";
+export type { PostgresClient } from "./client";
 export type { PostgresSession, QueryOptions, IterOptions, TransactionOptions, Isolation, CopyFromOptions, CopyToOptions } from "./client";
 export type { PostgresConfig, SslMode } from "./config";
 export { SSL_MODES, postgresFields } from "./config";

@@ -2,8 +2,7 @@
 // retries and telemetry around them; sessions and transactions add telemetry only.
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import Cursor from "pg-cursor";
-import { from as copyFromStream, to as copyToStream } from "pg-copy-streams";
+import { Cursor, copyFromStream, copyToStream } from "./sdk";
 import type { FieldDef } from "pg";
 import type { PgConnection } from "./connection";
 import { qualifiedName, quoteIdent, quoteLiteral, type TableName } from "./sql";
@@ -78,7 +77,7 @@ export async function runExecuteMany(conn: PgConnection, signal: AbortSignal | u
  * Close a cursor's portal. pg-cursor's close() waits for ReadyForQuery, which never comes on a dead
  * connection, and a failed cursor has no portal left: skip those, and never wait past the connection's end.
  */
-async function closeCursor(conn: PgConnection, cursor: Cursor): Promise<void> {
+async function closeCursor(conn: PgConnection, cursor: InstanceType<typeof Cursor>): Promise<void> {
   const state = (cursor as unknown as { state?: string }).state;
   if (state === "error" || state === "done" || conn.isEnded) return;
   await Promise.race([cursor.close().catch(() => undefined), conn.ended]);

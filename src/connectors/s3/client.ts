@@ -6,26 +6,26 @@ import http from "node:http";
 import https from "node:https";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import type { PutObjectCommandInput, S3ClientConfig, S3Client as S3ClientType } from "@aws-sdk/client-s3";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  fromNodeProviderChain,
+  fromTemporaryCredentials,
   GetObjectCommand,
+  getSignedUrl,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  NodeHttpHandler,
   PutObjectCommand,
   S3Client,
-  type PutObjectCommandInput,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
-import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { Upload } from "@aws-sdk/lib-storage";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+  Upload,
+} from "./sdk";
 import type { Attributes } from "@opentelemetry/api";
 import { ConfigError, type ConnectorError, PermanentError } from "../errors";
 import { Telemetry } from "../observability";
@@ -112,9 +112,9 @@ export class S3Connector implements Connector {
   private readonly policy: RetryPolicy;
   private readonly endpoint: string;
   private readonly handler: NodeHttpHandler;
-  private readonly client: S3Client;
+  private readonly client: S3ClientType;
   /** For lib-storage part uploads: the SDK retries each part itself (a failed part must not sink a 1 GiB upload). */
-  private readonly transferClient: S3Client;
+  private readonly transferClient: S3ClientType;
   private lastServerHeader: string | undefined;
   private closed = false;
 
@@ -649,7 +649,7 @@ export class S3Connector implements Connector {
   }
 
   /** The SDK client, for what this API does not cover. */
-  nativeClient(): S3Client {
+  nativeClient(): S3ClientType {
     return this.client;
   }
 

@@ -1,6 +1,6 @@
 // The S3 driver: AWS SDK v3 (client-s3, lib-storage, s3-request-presigner, credential-providers).
 import type { DriverDefinition } from "../types";
-import { S3Connector } from "./client";
+import type { S3Connector } from "./client";
 import { s3Fields, type S3Config } from "./config";
 
 export const s3Driver: DriverDefinition<S3Config, S3Connector> = {
@@ -8,7 +8,11 @@ export const s3Driver: DriverDefinition<S3Config, S3Connector> = {
   driver: "aws-sdk",
   description: "Amazon S3 and S3-compatible stores through the AWS SDK for JavaScript v3.",
   fields: s3Fields,
-  create: (context) => new S3Connector(context),
+  // The implementation (and its SDK) is imported on first use.
+  load: async () => {
+    const { S3Connector: Client } = await import("./client");
+    return (context) => new Client(context);
+  },
 };
 
 declare module "../registry" {
@@ -17,7 +21,7 @@ declare module "../registry" {
   }
 }
 
-export { S3Connector } from "./client";
+export type { S3Connector } from "./client";
 export type { S3Bucket, S3Entry, S3Page, ObjectInfo, ObjectBody, ByteRange, PutOptions, TransferOptions, ListOptions } from "./client";
 export type { S3Config } from "./config";
 export { s3Fields } from "./config";

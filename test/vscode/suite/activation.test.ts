@@ -5,6 +5,16 @@ import * as vscode from "vscode";
 const EXTENSION_ID = "auto-workflow.auto-workflow-connectors";
 
 describe("activation", () => {
+  it("activates without loading any SDK; a backend's SDK loads on its first client", async () => {
+    const vendor = (): string[] => Object.keys(require.cache).filter((k) => k.includes(`${"dist"}/vendor/`)).map((k) => k.slice(k.lastIndexOf("/") + 1)).sort();
+    const api = await vscode.extensions.getExtension<{ createRegistry(o: { env: NodeJS.ProcessEnv }): { get(n: string, p: string): Promise<{ close(): Promise<void> }> } }>(EXTENSION_ID)!.activate();
+    assert.deepEqual(vendor(), [], "an SDK was loaded at activation");
+    const registry = api.createRegistry({ env: { AUTO_WORKFLOW_CONNECTORS_POSTGRES_LAZY__HOST: "127.0.0.1" } });
+    const client = await registry.get("postgres", "lazy");
+    assert.deepEqual(vendor(), ["postgres-sdk.js"]);
+    await client.close();
+  });
+
   it("is installed from the development path", () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `extension ${EXTENSION_ID} not found`);

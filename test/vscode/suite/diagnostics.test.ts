@@ -54,8 +54,14 @@ function ours(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 async function quickFix(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.Command> {
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
-  const action = actions.find((a) => a.command?.command === MOVE_COMMAND);
+  // The marker service publishes diagnostics asynchronously: ask again (≤ 5 s) until the fix is offered.
+  let actions: vscode.CodeAction[] = [];
+  let action: vscode.CodeAction | undefined;
+  for (let i = 0; i < 50 && !action; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 100));
+    actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    action = actions.find((a) => a.command?.command === MOVE_COMMAND);
+  }
   assert.ok(action?.command, `no "Move to SecretStorage" action among ${actions.map((a) => a.title).join(", ")}`);
   assert.equal(action.title, "Move to SecretStorage");
   assert.equal(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
