@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const KNOWN = ["postgres", "s3", "adls2", "tree"];
+const KNOWN = ["postgres", "s3", "adls2", "tree", "activation"];
 
 function usage() {
   return [
