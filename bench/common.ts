@@ -1,8 +1,12 @@
 // Helpers shared by the benchmarks (bench/<name>.ts): options, medians, the result table, the JSON
 // report under .test-output/bench/, and a description of the machine.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { accessSync, constants as fsc, createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { finished } from "node:stream/promises";
 
 /** The repository root (scripts/bench.mjs runs every benchmark from there). */
 export const ROOT = path.resolve(__dirname, "..");
@@ -95,4 +99,188 @@ export function writeReport(name: string, report: unknown): string {
   const file = path.join(dir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return path.relative(ROOT, file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the transfer benchmarks (bench/s3.ts, bench/adls2.ts)
+
+/** One row of a result table: the connector against a reference for the same work. */
+export interface Comparison {
+  operation: string;
+  unit: "ms" | "MiB";
+  reference: { name: string; samples: number[]; median: number };
+  connector: { name: string; samples: number[]; median: number };
+  ratio: number;
+  target: string;
+  status: "PASS" | "ABOVE-TARGET";
+  notes?: Record<string, unknown>;
+}
+
+export function compareSamples(
+  operation: string,
+  unit: "ms" | "MiB",
+  refName: string,
+  ref: readonly number[],
+  connName: string,
+  conn: readonly number[],
+  targetRatio: number,
+  notes?: Record<string, unknown>,
+): Comparison {
+  const r = median(ref);
+  const c = median(conn);
+  const ratio = c / r;
+  return {
+    operation,
+    unit,
+    reference: { name: refName, samples: ref.map((v) => round(v, 1)), median: round(r, 1) },
+    connector: { name: connName, samples: conn.map((v) => round(v, 1)), median: round(c, 1) },
+    ratio: round(ratio, 3),
+    target: `≤ ${Number.isInteger(targetRatio) ? targetRatio.toFixed(1) : targetRatio}×`,
+    status: ratio <= targetRatio ? "PASS" : "ABOVE-TARGET",
+    ...(notes ? { notes } : {}),
+  };
+}
+
+/** Which side goes first in round `round` (0-based): the reference on even rounds. */
+export function sideOrder(round: number): readonly ["reference", "connector"] | readonly ["connector", "reference"] {
+  return round % 2 === 0 ? (["reference", "connector"] as const) : (["connector", "reference"] as const);
+}
+
+/** User + system CPU of this process since `since`, in ms. */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1_000;
+}
+
+/** MiB/s for `bytes` moved in `ms`. */
+export function mibPerSecond(bytes: number, ms: number): number {
+  return bytes / 1024 / 1024 / (ms / 1_000);
+}
+
+/** Writes `bytes` of random data (crypto.randomBytes, 16 MiB at a time) to `file`; returns its sha256 (hex). */
+export async function writeRandomFile(file: string, bytes: number): Promise<string> {
+  const hash = createHash("sha256");
+  const out = createWriteStream(file);
+  for (let done = 0; done < bytes; ) {
+    const chunk = randomBytes(Math.min(16 * 1024 * 1024, bytes - done));
+    hash.update(chunk);
+    done += chunk.length;
+    if (!out.write(chunk)) await once(out, "drain");
+  }
+  out.end();
+  await finished(out);
+  return hash.digest("hex");
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+export const GNU_TIME = "/usr/bin/time";
+
+/** Commands started by timedRun() that are still running (a benchmark's signal handler kills them). */
+export const runningChildren = new Set<ChildProcess>();
+
+export interface TimedRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time from spawn to exit, including the program's own start-up. */
+  ms: number;
+  /** User + system CPU of the command (and its children), from GNU time; undefined without it. */
+  cpuMs?: number;
+  /** Peak RSS of the command, from GNU time. */
+  maxRssKiB?: number;
+}
+
+/**
+ * Runs a command to completion, under GNU time (`/usr/bin/time`) when it is installed, so its CPU time
+ * and peak RSS are known too. Never rejects for a non-zero exit; kills the child after `timeoutMs`.
+ */
+export function timedRun(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; timeFile: string }): Promise<TimedRun> {
+  let timed = true;
+  try {
+    accessSync(GNU_TIME, fsc.X_OK);
+  } catch {
+    timed = false;
+  }
+  rmSync(opts.timeFile, { force: true });
+  const [bin, argv] = timed ? [GNU_TIME, ["-o", opts.timeFile, "-f", "%U %S %M", cmd, ...args]] : [cmd, [...args]];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(bin, argv, { env: opts.env ?? process.env, cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    runningChildren.add(child);
+    child.once("exit", () => runningChildren.delete(child));
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      stderr += `\n[killed after ${opts.timeoutMs ?? 600_000} ms]`;
+      child.kill("SIGKILL");
+    }, opts.timeoutMs ?? 600_000);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      const result: TimedRun = { code, signal, stdout, stderr, ms };
+      if (timed) {
+        try {
+          const [user, system, rss] = readFileSync(opts.timeFile, "utf8").trim().split("\n").pop()!.split(/\s+/).map(Number);
+          if (Number.isFinite(user) && Number.isFinite(system)) result.cpuMs = (user! + system!) * 1_000;
+          if (Number.isFinite(rss)) result.maxRssKiB = rss!;
+        } catch {
+          /* no numbers: leave them out */
+        }
+      }
+      resolve(result);
+    });
+  });
+}
+
+/**
+ * A V8 CPU profile of this process from now until `stop(file)` is called (which writes the
+ * `.cpuprofile`; open it in Chrome DevTools or VS Code). For --profile options.
+ */
+export async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 500 });
+  await session.post("Profiler.start");
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post("Profiler.stop");
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/** The functions that used the most self time in a CPU profile (a quick summary for the console). */
+export function topSelfTime(profileFile: string, count = 8): Array<{ fn: string; ms: number; share: number }> {
+  interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; }
+  const profile = JSON.parse(readFileSync(profileFile, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1_000;
+    total += dt;
+    const frame = byId.get(id)?.callFrame;
+    const name = frame ? `${frame.functionName || "(anonymous)"} ${frame.url ? `${path.basename(frame.url)}:${frame.lineNumber + 1}` : ""}`.trim() : "?";
+    self.set(name, (self.get(name) ?? 0) + dt);
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([fn, ms]) => ({ fn, ms: round(ms, 1), share: round(ms / Math.max(total, 1e-9), 3) }));
 }
