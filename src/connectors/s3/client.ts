@@ -1,7 +1,6 @@
 // The S3 client: AWS SDK v3 for requests, lib-storage for multipart uploads, parallel ranged GETs
 // for large downloads; every call classified, retried (transient, idempotent) and traced.
-import { createReadStream } from "node:fs";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, open, readFile, stat } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
@@ -9,7 +8,9 @@ import type { Readable } from "node:stream";
 import type { PutObjectCommandInput, S3ClientConfig, S3Client as S3ClientType } from "@aws-sdk/client-s3";
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   fromNodeProviderChain,
@@ -25,6 +26,7 @@ import {
   PutObjectCommand,
   S3Client,
   Upload,
+  UploadPartCommand,
 } from "./sdk";
 import type { Attributes } from "@opentelemetry/api";
 import { ConfigError, type ConnectorError, PermanentError } from "../errors";
@@ -94,7 +96,6 @@ export interface ListOptions extends CallOptions {
   pageSize?: number;
 }
 
-const MIB = 1024 * 1024;
 
 function rangeHeader(range: ByteRange | undefined): string | undefined {
   if (!range) return undefined;
@@ -307,6 +308,67 @@ export class S3Connector implements Connector {
     }
   }
 
+  /**
+   * Multipart upload straight from a file: each of `transfer.concurrency` lanes reads its parts at their
+   * offsets into one reused buffer and sends them (the SDK retries a failed part). Measured faster and
+   * far lighter on CPU than streaming through lib-storage, which copies every part (npm run bench -- s3).
+   * Any failure or cancellation aborts the upload: no unfinished multipart upload is left behind.
+   */
+  private async multipartFromFile(file: string, size: number, bucket: string, key: string, options: TransferOptions, signal: AbortSignal): Promise<{ etag: string }> {
+    // S3 allows at most 10,000 parts: very large files get larger parts.
+    const partSize = Math.max(this.config.transfer.partSize, Math.ceil(size / 10_000));
+    const partCount = Math.ceil(size / partSize);
+    const progress = new ProgressReporter(options.onProgress, { totalBytes: size, current: key });
+    const created = await this.transferClient.send(new CreateMultipartUploadCommand(this.putParams(bucket, key, options)), { abortSignal: signal });
+    const uploadId = created.UploadId!;
+    const handle = await open(file, "r");
+    const parts: Array<{ PartNumber: number; ETag: string }> = [];
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const lane = async (): Promise<void> => {
+      const buffer = Buffer.allocUnsafe(Math.min(partSize, size));
+      while (!failure) {
+        const index = next++;
+        if (index >= partCount) return;
+        try {
+          if (signal.aborted) throw signal.reason;
+          const offset = index * partSize;
+          const length = Math.min(partSize, size - offset);
+          for (let read = 0; read < length; ) {
+            const { bytesRead } = await handle.read(buffer, read, length - read, offset + read);
+            if (bytesRead === 0) throw new PermanentError(`${file} shrank while being uploaded`, { connector: "s3", operation: "uploadFile" });
+            read += bytesRead;
+          }
+          const out = await this.transferClient.send(
+            new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: index + 1, Body: buffer.subarray(0, length), ContentLength: length }),
+            { abortSignal: signal },
+          );
+          parts.push({ PartNumber: index + 1, ETag: out.ETag ?? "" });
+          progress.add(length);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    try {
+      // Every lane finishes its part before the upload is completed or aborted.
+      await Promise.all(Array.from({ length: Math.min(this.config.transfer.concurrency, partCount) }, lane));
+      if (failure) throw failure.error;
+      parts.sort((a, b) => a.PartNumber - b.PartNumber);
+      const done = await this.transferClient.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }), { abortSignal: signal });
+      progress.emit();
+      // Some stores (Ceph RGW) answer CompleteMultipartUpload with an empty ETag; HeadObject has the real one.
+      const etag = done.ETag || (await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal })).ETag || "";
+      return { etag };
+    } catch (error) {
+      // Not under the caller's signal: a cancelled upload must still be aborted.
+      await this.transferClient.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+      throw error;
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** Uploads a local file: one request up to transfer.threshold, else multipart with bounded concurrency (aborted on failure). */
   uploadFile(file: string, bucket: string, key: string, options: TransferOptions = {}): Promise<{ etag: string; size: number }> {
     return stat(file).then(
@@ -322,8 +384,7 @@ export class S3Connector implements Connector {
         }
         return this.run("uploadFile", false, options, { bucket, key }, async (signal, annotate) => {
           annotate({ "connector.bytes": size });
-          const body = createReadStream(file, { highWaterMark: Math.min(this.config.transfer.partSize, 4 * MIB) });
-          return { ...(await this.multipart(bucket, key, body, options, signal, size)), size };
+          return { ...(await this.multipartFromFile(file, size, bucket, key, options, signal)), size };
         });
       },
       (error: unknown) => {

@@ -2,7 +2,9 @@
 // client is first created (activation stays cheap).
 export {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -13,6 +15,7 @@ export {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 export { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 export { Upload } from "@aws-sdk/lib-storage";
