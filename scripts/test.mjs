@@ -1,6 +1,6 @@
 // `npm test`: lint, typecheck, build, unit + integration tests (with the coverage gate on
 // src/connectors), then the extension suites inside a real VS Code (code-server).
-// `node scripts/test.mjs [lint|unit|integration|node|vscode]...` runs only the named stages.
+// `node scripts/test.mjs [lint|unit|integration|node|vscode|e2e]...` runs only the named stages.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -40,8 +40,8 @@ function run(label, command, args, env = {}) {
     });
     child.on("error", reject);
     child.on("close", (code, signal) => {
-      const pass = /^ℹ pass (\d+)$/m.exec(tail) ?? /^vscode: (\d+) passed/m.exec(tail);
-      const fail = /^ℹ fail (\d+)$/m.exec(tail) ?? /^vscode: \d+ passed, (\d+) failed/m.exec(tail);
+      const pass = /^ℹ pass (\d+)$/m.exec(tail) ?? /^(?:vscode|e2e): (\d+) passed/m.exec(tail);
+      const fail = /^ℹ fail (\d+)$/m.exec(tail) ?? /^(?:vscode|e2e): \d+ passed, (\d+) failed/m.exec(tail);
       if (pass) totals.passed += Number(pass[1]);
       if (fail) totals.failed += Number(fail[1]);
       console.log(`◀ ${label}: ${code === 0 ? "ok" : `FAILED (${signal ?? `exit ${code}`})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -79,6 +79,7 @@ const stages = {
         ...dirs.flatMap(testFiles),
       ],
     ),
+  e2e: () => run("UI end-to-end: the npm start sandbox in code-server, driven in headless Chromium", process.execPath, ["--import", "tsx", "test/e2e/run.ts"]),
   vscode: async () => {
     await run("vscode suite bundle", process.execPath, ["test/vscode/build-suite.mjs"]);
     await run("extension tests in code-server (with PostgreSQL, fauxqs and Azurite on loopback)", process.execPath, ["--import", "tsx", "test/vscode/with-storage.ts"]);
@@ -103,10 +104,11 @@ const started = Date.now();
 try {
   await ensureDependencies();
   if (all || wanted.includes("lint")) await stages.lint();
-  if (all || wanted.some((w) => ["node", "unit", "integration", "vscode"].includes(w))) await stages.build();
+  if (all || wanted.some((w) => ["node", "unit", "integration", "vscode", "e2e"].includes(w))) await stages.build();
   const dirs = all || wanted.includes("node") ? ["test/unit", "test/integration"] : ["unit", "integration"].filter((d) => wanted.includes(d)).map((d) => `test/${d}`);
   if (dirs.length) await stages.node(dirs);
   if (all || wanted.includes("vscode")) await stages.vscode();
+  if (all || wanted.includes("e2e")) await stages.e2e();
   console.log(`\nall stages passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`);
 } catch (error) {

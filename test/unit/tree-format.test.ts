@@ -20,6 +20,7 @@ import {
   foldersFirst,
   formatBytes,
   formatCount,
+  originLabels,
   originLayers,
   overallPercent,
   parentPrefix,
@@ -274,5 +275,13 @@ describe("URLs and errors", () => {
     assert.equal(errorMessage("plain"), "plain");
     assert.equal(firstLine("one\ntwo"), "one");
     assert.equal(firstLine("x".repeat(300), 10), `${"x".repeat(9)}…`);
+  });
+});
+
+describe("originLabels", () => {
+  it("names the layers a profile comes from in words, in precedence order, without repeats or defaults", () => {
+    const origins = { host: { layer: "settings.workspace" }, port: { layer: "env" }, dsn: { layer: "env.json" }, pool: { layer: "default" }, user: { layer: "pyproject" } };
+    assert.deepEqual(originLabels(origins), ["pyproject.toml", "workspace settings", "environment"]);
+    assert.deepEqual(originLabels({ a: { layer: "default" } }), []);
   });
 });

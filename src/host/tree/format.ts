@@ -244,6 +244,21 @@ export function originLayers(origins: Record<string, { layer: string }>): string
   return [...layers].sort((a, b) => (order.indexOf(a) === -1 ? 99 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 99 : order.indexOf(b)));
 }
 
+const LAYER_LABELS: Record<string, string> = {
+  pyproject: "pyproject.toml",
+  "settings.user": "user settings",
+  "settings.workspace": "workspace settings",
+  "settings.folder": "folder settings",
+  env: "environment",
+  "env.json": "environment",
+  call: "overrides",
+};
+
+/** Where a profile comes from, in words: `workspace settings, environment`. */
+export function originLabels(origins: Record<string, { layer: string }>): string[] {
+  return [...new Set(originLayers(origins).map((layer) => LAYER_LABELS[layer] ?? layer))];
+}
+
 /** A DSN without its password, for display. */
 export function displayDsn(dsn: string): string {
   try {

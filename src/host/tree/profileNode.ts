@@ -4,7 +4,7 @@ import * as vscode from "vscode";
 import type { ResolvedConfigView } from "../../connectors/index";
 import type { Kind } from "../connections";
 import { CachedNode } from "./cachedNode";
-import { errorMessage, originLayers, profileHints } from "./format";
+import { errorMessage, originLabels, originLayers, profileHints } from "./format";
 import type { TreeContext, TreeNode } from "./treeNode";
 
 export const KIND_LABELS: Record<Kind, string> = { postgres: "PostgreSQL", s3: "Amazon S3", adls2: "Azure Data Lake Gen2" };
@@ -34,11 +34,11 @@ export abstract class ProfileNode extends CachedNode {
     return this.config;
   }
 
-  /** Text of the description, e.g. "settings.user" or "settings.user, env". */
+  /** Text of the description, e.g. "user settings" or "workspace settings, environment". */
   async describe(): Promise<string> {
     const { view, error } = await this.resolved();
     if (error !== undefined || !view) return "configuration error";
-    return originLayers(view.origins).join(", ") || "defaults";
+    return originLabels(view.origins).join(", ") || "defaults";
   }
 
   async getTreeItem(): Promise<vscode.TreeItem> {
@@ -47,6 +47,8 @@ export abstract class ProfileNode extends CachedNode {
     item.contextValue = `profile.${this.kind}`;
     item.iconPath = new vscode.ThemeIcon(KIND_ICONS[this.kind]);
     item.description = await this.describe();
+    // Screen readers hear the backend too, which the icon alone tells sighted users.
+    item.accessibilityInformation = { label: `${KIND_LABELS[this.kind]} profile ${this.profile}, from ${item.description}` };
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${KIND_LABELS[this.kind]}** · profile \`${this.kind}.${this.profile}\`\n\n`);
     if (view) {

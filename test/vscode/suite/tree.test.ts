@@ -162,7 +162,7 @@ describe("connectors tree", function () {
       assert.equal(group.item.contextValue, "group.postgres");
       profile = await child(provider, group.node, "vscode");
       assert.equal(profile.item.contextValue, "profile.postgres");
-      assert.equal(profile.item.description, "env");
+      assert.equal(profile.item.description, "environment");
       assert.equal(profile.item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
       assert.match(tooltipOf(profile.item), /127\.0\.0\.1:\d+/);
       assert.ok(!tooltipOf(profile.item).includes(process.env.AWC_TEST_PG_PW!), "the password reached the tooltip");
