@@ -2,7 +2,7 @@
 // trusted), the environment and SecretStorage. When any of those change, exactly the clients whose
 // configuration changed are replaced, and listeners (trees, status bar) hear about it.
 import * as vscode from "vscode";
-import { createRegistry, type ClientInfo, type Connector, type ConnectorEvent, type ConnectorTypes, type Registry, type ResolvedConfigView } from "../connectors/index";
+import { createRegistry, type RegistryOptions, type ClientInfo, type Connector, type ConnectorEvent, type ConnectorTypes, type Registry, type ResolvedConfigView } from "../connectors/index";
 import { SecretStore } from "./secrets";
 import { CONNECTORS_KEY, SECTION, settingsSources } from "./settings";
 
@@ -17,6 +17,28 @@ export interface ProfileRef {
 export interface ConnectionsChange {
   /** Clients that were closed because their configuration changed. */
   replaced: ClientInfo[];
+}
+
+/**
+ * The registry's layers for this window. Restricted mode (an untrusted workspace) keeps only user
+ * settings, the environment and SecretStorage: a workspace's own files must not point the extension
+ * at servers or pull secrets in.
+ */
+export function registryOptions(input: {
+  trusted: boolean;
+  folder: vscode.Uri | undefined;
+  env: NodeJS.ProcessEnv;
+  secrets: RegistryOptions["secrets"];
+  onEvent?: RegistryOptions["onEvent"];
+}): RegistryOptions {
+  const { trusted, folder } = input;
+  return {
+    env: input.env,
+    ...(input.secrets ? { secrets: input.secrets } : {}),
+    sources: settingsSources(trusted, () => folder),
+    ...(trusted && folder?.scheme === "file" ? { workspaceRoot: folder.fsPath } : {}),
+    ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+  };
 }
 
 export class Connections implements vscode.Disposable {
@@ -56,16 +78,15 @@ export class Connections implements vscode.Disposable {
   }
 
   private createRegistry(): Registry {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const trusted = vscode.workspace.isTrusted;
-    return createRegistry({
-      env: this.env,
-      secrets: this.secrets.resolve,
-      sources: settingsSources(trusted, () => folder),
-      // An untrusted workspace's files must not point the extension at servers or pull in secrets.
-      ...(trusted && folder?.scheme === "file" ? { workspaceRoot: folder.fsPath } : {}),
-      onEvent: (event) => this.logEvent(event),
-    });
+    return createRegistry(
+      registryOptions({
+        trusted: vscode.workspace.isTrusted,
+        folder: vscode.workspace.workspaceFolders?.[0]?.uri,
+        env: this.env,
+        secrets: this.secrets.resolve,
+        onEvent: (event) => this.logEvent(event),
+      }),
+    );
   }
 
   private logEvent(event: ConnectorEvent): void {

@@ -3,6 +3,8 @@
 import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import type { ExtensionApi } from "../../../src/extension";
+import { createRegistry } from "../../../src/connectors/index";
+import { registryOptions } from "../../../src/host/connections";
 import { settingsSources } from "../../../src/host/settings";
 
 const EXTENSION_ID = "auto-workflow.auto-workflow-connectors";
@@ -78,6 +80,22 @@ describe("profiles from settings, SecretStorage and the environment", () => {
     assert.deepEqual(trusted.filter(Boolean), ["user-host", "workspace-host"]);
     assert.deepEqual(restricted.filter(Boolean), ["user-host"]);
     assert.deepEqual(settingsSources(false, folder).map((s) => s.layer), ["settings.user"]);
+  });
+
+  it("in restricted mode the workspace pyproject.toml is not read either", async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const file = vscode.Uri.joinPath(folder, "pyproject.toml");
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('[tool.auto_workflow.connectors.postgres.frompyproject]\nhost = "py-host"\n'));
+    try {
+      const trusted = createRegistry(registryOptions({ trusted: true, folder, env: {}, secrets: undefined }));
+      const restricted = createRegistry(registryOptions({ trusted: false, folder, env: {}, secrets: undefined }));
+      assert.equal((await trusted.resolveConfig("postgres", "frompyproject")).values["host"], "py-host");
+      assert.equal((await trusted.resolveConfig("postgres", "frompyproject")).origins["host"]?.layer, "pyproject");
+      assert.equal((await restricted.resolveConfig("postgres", "frompyproject")).values["host"], undefined);
+      assert.ok(!(await restricted.profiles()).some((p) => p.profile === "frompyproject"));
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
   });
 
   it("Test All Connection Profiles reports every profile, failures with their error kind", async () => {
