@@ -1,7 +1,7 @@
 // What S3 and ADLS2 transfers share: bounded concurrency, progress, the local-path guard for
 // downloads, walking a local tree for uploads, and writing files atomically (temp file + rename).
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, rename, rm, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { PermanentError } from "./errors";
 
@@ -72,6 +72,42 @@ export class ProgressReporter {
     this.last = now;
     this.listener({ ...this.state });
   }
+}
+
+/** One file of a directory transfer: its name (for progress) and size. */
+export interface FileTransfer {
+  name: string;
+  size: number;
+}
+
+/**
+ * Move many files, `concurrency` at a time, with one progress for all: `move` transfers one file and
+ * reports that file's own progress; this turns it into bytes and files of the whole.
+ */
+export async function transferFiles<T extends FileTransfer>(items: readonly T[], concurrency: number, signal: AbortSignal, onProgress: ProgressListener | undefined, move: (item: T, onProgress: ProgressListener) => Promise<unknown>): Promise<TransferResult> {
+  const progress = new ProgressReporter(onProgress, { totalFiles: items.length, totalBytes: items.reduce((n, item) => n + item.size, 0) });
+  await forEachConcurrent(
+    items,
+    concurrency,
+    async (item) => {
+      let seen = 0;
+      await move(item, (p) => {
+        progress.add(p.bytes - seen, item.name);
+        seen = p.bytes;
+      });
+      progress.fileDone(item.name);
+    },
+    signal,
+  );
+  progress.emit();
+  return { files: progress.state.files, bytes: progress.state.bytes };
+}
+
+/** Every regular file below `dir` with its size, as `{ path, name, size }` (name: relative, `/`-separated). */
+export async function localFiles(dir: string): Promise<Array<FileTransfer & { path: string }>> {
+  const files: Array<FileTransfer & { path: string }> = [];
+  for await (const [full, rel] of walkFiles(dir)) files.push({ path: full, name: rel, size: (await stat(full)).size });
+  return files;
 }
 
 /**

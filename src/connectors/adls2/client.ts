@@ -10,7 +10,7 @@ import { BlobServiceClient, DataLakeSASPermissions, DataLakeServiceClient, gener
 import { ConnectorError, PermanentError } from "../errors";
 import { Telemetry } from "../observability";
 import { runWithPolicy, type CallOptions, type RetryPolicy } from "../retry";
-import { forEachConcurrent, localPathFor, ProgressReporter, walkFiles, writeAtomically, writeStreamAt, type ProgressListener, type TransferResult } from "../transfer";
+import { localFiles, localPathFor, ProgressReporter, transferFiles, writeAtomically, writeStreamAt, type ProgressListener, type TransferResult } from "../transfer";
 import type { Connector, DriverContext, TestReport } from "../types";
 import { proxyOptions, resolveAccount, type Account } from "./account";
 import type { Adls2Config } from "./config";
@@ -303,29 +303,10 @@ export class Adls2Connector implements Connector {
   /** Uploads every file below `dir` into `prefix`, `concurrency` files at a time. */
   uploadDirectory(dir: string, container: string, prefix: string, options: UploadOptions & { concurrency?: number } = {}): Promise<TransferResult> {
     return this.run("uploadDirectory", false, options, { container, path: prefix }, async (signal) => {
-      const files: Array<[string, string, number]> = [];
-      for await (const [full, rel] of walkFiles(dir)) files.push([full, rel, (await stat(full)).size]);
-      const progress = new ProgressReporter(options.onProgress, { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f[2], 0) });
       const base = normalizePath(prefix);
-      await forEachConcurrent(
-        files,
-        options.concurrency ?? 4,
-        async ([full, rel]) => {
-          let seen = 0;
-          await this.uploadFile(full, container, base ? `${base}/${rel}` : rel, {
-            ...options,
-            signal,
-            onProgress: (p) => {
-              progress.add(p.bytes - seen, rel);
-              seen = p.bytes;
-            },
-          });
-          progress.fileDone(rel);
-        },
-        signal,
+      return transferFiles(await localFiles(dir), options.concurrency ?? 4, signal, options.onProgress, (file, onProgress) =>
+        this.uploadFile(file.path, container, base ? `${base}/${file.name}` : file.name, { ...options, signal, onProgress }),
       );
-      progress.emit();
-      return { files: progress.state.files, bytes: progress.state.bytes };
     });
   }
 
@@ -343,25 +324,7 @@ export class Adls2Connector implements Connector {
       }
       await mkdir(path.resolve(dir), { recursive: true });
       for (const folder of folders) await mkdir(folder, { recursive: true });
-      const progress = new ProgressReporter(options.onProgress, { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) });
-      await forEachConcurrent(
-        files,
-        options.concurrency ?? 4,
-        async (item) => {
-          let seen = 0;
-          await this.downloadFile(container, item.name, item.target, {
-            signal,
-            onProgress: (p) => {
-              progress.add(p.bytes - seen, item.name);
-              seen = p.bytes;
-            },
-          });
-          progress.fileDone(item.name);
-        },
-        signal,
-      );
-      progress.emit();
-      return { files: progress.state.files, bytes: progress.state.bytes };
+      return transferFiles(files, options.concurrency ?? 4, signal, options.onProgress, (item, onProgress) => this.downloadFile(container, item.name, item.target, { signal, onProgress }));
     });
   }
 

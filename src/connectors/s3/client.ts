@@ -32,7 +32,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { ConfigError, type ConnectorError, PermanentError } from "../errors";
 import { Telemetry } from "../observability";
 import { runWithPolicy, type CallOptions, type RetryPolicy } from "../retry";
-import { forEachConcurrent, localPathFor, ProgressReporter, walkFiles, writeAtomically, writeStreamAt, type ProgressListener, type TransferResult } from "../transfer";
+import { forEachConcurrent, localFiles, localPathFor, ProgressReporter, transferFiles, writeAtomically, writeStreamAt, type ProgressListener, type TransferResult } from "../transfer";
 import type { Connector, DriverContext, TestReport } from "../types";
 import type { S3Config } from "./config";
 import { classifyS3Error } from "./errors";
@@ -591,29 +591,10 @@ export class S3Connector implements Connector {
   /** Uploads every file below `dir` to `prefix`, `concurrency` files at a time. */
   uploadDirectory(dir: string, bucket: string, prefix: string, options: TransferOptions & { concurrency?: number } = {}): Promise<TransferResult> {
     return this.run("uploadDirectory", false, options, { bucket, key: prefix }, async (signal) => {
-      const files: Array<[string, string, number]> = [];
-      for await (const [full, rel] of walkFiles(dir)) files.push([full, rel, (await stat(full)).size]);
-      const progress = new ProgressReporter(options.onProgress, { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f[2], 0) });
       const base = prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix;
-      await forEachConcurrent(
-        files,
-        options.concurrency ?? Math.min(8, this.config.transfer.concurrency),
-        async ([full, rel]) => {
-          let seen = 0;
-          await this.uploadFile(full, bucket, base + rel, {
-            ...options,
-            signal,
-            onProgress: (p) => {
-              progress.add(p.bytes - seen, rel);
-              seen = p.bytes;
-            },
-          });
-          progress.fileDone(rel);
-        },
-        signal,
+      return transferFiles(await localFiles(dir), options.concurrency ?? Math.min(8, this.config.transfer.concurrency), signal, options.onProgress, (file, onProgress) =>
+        this.uploadFile(file.path, bucket, base + file.name, { ...options, signal, onProgress }),
       );
-      progress.emit();
-      return { files: progress.state.files, bytes: progress.state.bytes };
     });
   }
 
@@ -623,7 +604,7 @@ export class S3Connector implements Connector {
    */
   downloadPrefix(bucket: string, prefix: string, dir: string, options: CallOptions & { onProgress?: ProgressListener; concurrency?: number } = {}): Promise<TransferResult> {
     return this.run("downloadPrefix", false, options, { bucket, key: prefix }, async (signal) => {
-      const plan: Array<{ key: string; target: string; size: number }> = [];
+      const plan: Array<{ name: string; target: string; size: number }> = [];
       const folders: string[] = [];
       for await (const entry of this.listObjects(bucket, prefix, { recursive: true, signal })) {
         if (entry.type !== "object") continue;
@@ -633,29 +614,13 @@ export class S3Connector implements Connector {
           folders.push(localPathFor(dir, rel.replace(/\/+$/, ""), "s3"));
           continue;
         }
-        plan.push({ key: entry.key, target: localPathFor(dir, rel, "s3"), size: entry.size });
+        plan.push({ name: entry.key, target: localPathFor(dir, rel, "s3"), size: entry.size });
       }
       for (const folder of folders) await mkdir(folder, { recursive: true });
       await mkdir(path.resolve(dir), { recursive: true });
-      const progress = new ProgressReporter(options.onProgress, { totalFiles: plan.length, totalBytes: plan.reduce((n, p) => n + p.size, 0) });
-      await forEachConcurrent(
-        plan,
-        options.concurrency ?? Math.min(8, this.config.transfer.concurrency),
-        async (item) => {
-          let seen = 0;
-          await this.downloadFile(bucket, item.key, item.target, {
-            signal,
-            onProgress: (p) => {
-              progress.add(p.bytes - seen, item.key);
-              seen = p.bytes;
-            },
-          });
-          progress.fileDone(item.key);
-        },
-        signal,
+      return transferFiles(plan, options.concurrency ?? Math.min(8, this.config.transfer.concurrency), signal, options.onProgress, (item, onProgress) =>
+        this.downloadFile(bucket, item.name, item.target, { signal, onProgress }),
       );
-      progress.emit();
-      return { files: progress.state.files, bytes: progress.state.bytes };
     });
   }
 
