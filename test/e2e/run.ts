@@ -16,7 +16,7 @@
 // Exit code 0 only when everything passed. Files: .test-output/e2e/<run>/ (NN-<step>.png screenshots,
 // sandbox.log, browser.log, sandbox/ = the sandbox's --state-dir); the last 10 runs are kept.
 import { createWriteStream, existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -145,6 +145,8 @@ async function main(): Promise<number> {
   const checks: StepResult[] = [];
   let sandbox: RunningSandbox | undefined;
   let context: BrowserContext | undefined;
+  /** The browser's HOME/TMPDIR: a short folder in /tmp (see below), removed at the end. */
+  let chromiumHome: string | undefined;
   let scenario: Scenario | undefined;
   let leftovers = -1;
 
@@ -199,7 +201,10 @@ async function main(): Promise<number> {
     const state = await timed("sandbox start", () => spawned.ready());
     log(`sandbox ready (pid ${spawned.pid}): ${state.url}`);
 
-    const home = path.join(runDir, "chromium-home");
+    // Chromium's singleton socket lives in TMPDIR and a Unix socket path must stay under 108 bytes: a run
+    // folder in a deep checkout (CI clones anywhere) is too long, so the browser's home is a short /tmp folder.
+    const home = await mkdtemp(path.join("/tmp", "awc-e2e-"));
+    chromiumHome = home;
     await mkdir(path.join(home, "tmp"), { recursive: true });
     // playwright-core makes a playwright-artifacts-* folder in os.tmpdir() at launch: inside the run folder
     // (it stays behind when this process is killed).
@@ -264,10 +269,12 @@ async function main(): Promise<number> {
   const ok = failed === 0 && notRun === 0;
   if (ok && !values.keep) {
     // Large and of no use once the run passed: the browser profile and VS Code's data (the screenshots and logs stay).
-    for (const dir of [path.join(runDir, "chromium"), path.join(runDir, "chromium-home"), path.join(stateDir, "vscode"), path.join(stateDir, "tmp")]) {
+    for (const dir of [path.join(runDir, "chromium"), path.join(stateDir, "vscode"), path.join(stateDir, "tmp")]) {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
+  // Outside the run folder: never left behind.
+  if (chromiumHome) await rm(chromiumHome, { recursive: true, force: true }).catch(() => undefined);
   timings.push(["total", Date.now() - started]);
   log(`timings: ${timings.map(([what, ms]) => `${what} ${secs(ms)}`).join(", ")}`);
   log(`screenshots: ${rel(runDir)}/NN-*.png`);
