@@ -40,7 +40,17 @@ const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
 ];
 /** User settings of the sandbox's VS Code for this run, before the sandbox adds its own. */
-const E2E_USER_SETTINGS = { "files.autoSave": "off" };
+/**
+ * A person's editor, minus what makes typed keys nondeterministic: auto save (uploads while typing) and
+ * word suggestions (Enter may accept one instead of breaking the line).
+ */
+const E2E_USER_SETTINGS = {
+  "files.autoSave": "off",
+  "editor.quickSuggestions": { other: "off", comments: "off", strings: "off" },
+  "editor.wordBasedSuggestions": "off",
+  "editor.suggestOnTriggerCharacters": false,
+  "editor.acceptSuggestionOnEnter": "off",
+};
 // The test process reads S3 through the connectors library (AWS SDK): its Node 20 notice is noise here.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 

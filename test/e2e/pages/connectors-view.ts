@@ -148,10 +148,22 @@ export class ConnectorsView {
 
   /** Focus + Right arrow; waits until the node shows as expanded. */
   async expand(path: NodePath, timeoutMs: number): Promise<void> {
-    const row = await this.focus(path, timeoutMs);
-    if (row.expanded === undefined) throw new Error(`${show(path)} cannot be expanded (a leaf)`);
-    if (!row.expanded) await this.page.keyboard.press("ArrowRight");
-    await poll(`${show(path)} to expand`, timeoutMs, async () => (findRow(await this.snapshot(), path)?.expanded ? true : undefined), this.seen);
+    const deadline = Date.now() + timeoutMs;
+    // The workbench may take the focus away right after a key press (a preview or a toast opening): a
+    // press that did not expand the node is repeated, with the focus moved back first.
+    for (;;) {
+      const row = await this.focus(path, Math.max(1_000, deadline - Date.now()));
+      if (row.expanded === undefined) throw new Error(`${show(path)} cannot be expanded (a leaf)`);
+      if (row.expanded) return;
+      await this.page.keyboard.press("ArrowRight");
+      const left = deadline - Date.now();
+      try {
+        await poll(`${show(path)} to expand`, Math.min(3_000, Math.max(500, left)), async () => (findRow(await this.snapshot(), path)?.expanded ? true : undefined), this.seen);
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+      }
+    }
   }
 
   /** Focus + Enter (runs the node's command: opens an object). */
