@@ -37,6 +37,8 @@ export class AdlsFileNode extends TreeNode {
     if (e.lastModified) lines.push(`Modified: ${e.lastModified.toLocaleString()}`);
     if (e.etag) lines.push(`ETag: ${e.etag}`);
     item.tooltip = lines.join("\n");
+    // Read on every arrow key: name and size, not the whole tooltip.
+    item.accessibilityInformation = { label: `${item.label as string}, file, ${formatBytes(e.size)}` };
     item.command = { command: "autoWorkflow.tree.open", title: "Open", arguments: [this] };
     return item;
   }

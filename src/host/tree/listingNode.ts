@@ -137,6 +137,9 @@ export abstract class ListingNode extends TreeNode implements Pageable {
     const filter = this.filter;
     if (filter) item.description = `filter: ${filter}`;
     item.tooltip = tooltip;
+    // What a screen reader says on every arrow key: the name, the kind and the filter — not the tooltip.
+    const kind = contextValue.split(".")[1] ?? "folder";
+    item.accessibilityInformation = { label: `${label}, ${kind}${filter ? `, filtered by ${filter}` : ""}` };
     return item;
   }
 }

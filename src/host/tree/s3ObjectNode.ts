@@ -39,6 +39,8 @@ export class S3ObjectNode extends TreeNode {
     if (e.storageClass) lines.push(`Storage class: ${e.storageClass}`);
     if (e.etag) lines.push(`ETag: ${e.etag}`);
     item.tooltip = lines.join("\n");
+    // Read on every arrow key: name and size, not the whole tooltip.
+    item.accessibilityInformation = { label: `${item.label as string}, object, ${formatBytes(e.size)}` };
     item.command = { command: "autoWorkflow.tree.open", title: "Open", arguments: [this] };
     return item;
   }
