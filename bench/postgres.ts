@@ -22,7 +22,7 @@ import pg from "pg";
 import { createRegistry, type PostgresClient } from "../src/connectors/index";
 import { startPostgres, type PgServer } from "../test/fixtures/postgres";
 import { run } from "../test/fixtures/processes";
-import { ROOT, UsageError, formatMiB, formatMs, intOption, machineInfo, median, packageVersion, parseOptions, renderTable, round, writeReport } from "./common";
+import { ROOT, UsageError, compareSamples, formatMiB, formatMs, intOption, machineInfo, median, packageVersion, parseOptions, renderTable, round, writeReport, type Comparison } from "./common";
 import type { IterSample } from "./postgres-iter-child";
 
 const TABLE = "bench_t";
@@ -135,32 +135,6 @@ function sqlLiteral(value: string): string {
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
-interface Comparison {
-  operation: string;
-  unit: "ms" | "MiB";
-  reference: { name: string; samples: number[]; median: number };
-  connector: { name: string; samples: number[]; median: number };
-  ratio: number;
-  target: string;
-  status: "PASS" | "ABOVE-TARGET";
-  notes?: Record<string, unknown>;
-}
-
-function compare(operation: string, unit: "ms" | "MiB", refName: string, ref: number[], connName: string, conn: number[], targetRatio: number, notes?: Record<string, unknown>): Comparison {
-  const r = median(ref);
-  const c = median(conn);
-  const ratio = c / r;
-  return {
-    operation,
-    unit,
-    reference: { name: refName, samples: ref.map((v) => round(v, 1)), median: round(r, 1) },
-    connector: { name: connName, samples: conn.map((v) => round(v, 1)), median: round(c, 1) },
-    ratio: round(ratio, 3),
-    target: `≤ ${targetRatio}×`,
-    status: ratio <= targetRatio ? "PASS" : "ABOVE-TARGET",
-    ...(notes ? { notes } : {}),
-  };
-}
 
 /** Runs `reference` and `connector` `repeat` times each, reference first on even rounds. */
 async function alternate(repeat: number, label: string, reference: () => Promise<number>, connector: () => Promise<number>): Promise<{ ref: number[]; conn: number[] }> {
@@ -317,7 +291,7 @@ async function main(): Promise<void> {
         return ms;
       },
     );
-    results.push(compare("copyFrom (CSV file → table)", "ms", "psql \\copy from", from.ref, "client.copyFrom", from.conn, TARGETS.copyFrom, { csvBytes, clientCpuMsMedian: { reference: cpuMedian(copyCpu.psqlFrom), connector: cpuMedian(copyCpu.from) } }));
+    results.push(compareSamples("copyFrom (CSV file → table)", "ms", "psql \\copy from", from.ref, "client.copyFrom", from.conn, TARGETS.copyFrom, { csvBytes, clientCpuMsMedian: { reference: cpuMedian(copyCpu.psqlFrom), connector: cpuMedian(copyCpu.from) } }));
 
     // The table now holds the rows; set hint bits and statistics once so no reader pays for them.
     await adminClient.query(`vacuum (freeze, analyze) ${TABLE}`);
@@ -355,7 +329,7 @@ async function main(): Promise<void> {
       },
     );
     if (outSizes.reference !== outSizes.connector) throw new Error(`copyTo wrote ${outSizes.connector} bytes, psql \\copy to wrote ${outSizes.reference}`);
-    results.push(compare("copyTo (table → CSV file)", "ms", "psql \\copy to", to.ref, "client.copyTo", to.conn, TARGETS.copyTo, { outputBytes: outSizes.connector, clientCpuMsMedian: { reference: cpuMedian(copyCpu.psqlTo), connector: cpuMedian(copyCpu.to) } }));
+    results.push(compareSamples("copyTo (table → CSV file)", "ms", "psql \\copy to", to.ref, "client.copyTo", to.conn, TARGETS.copyTo, { outputBytes: outSizes.connector, clientCpuMsMedian: { reference: cpuMedian(copyCpu.psqlTo), connector: cpuMedian(copyCpu.to) } }));
 
     // --- queryIter (child processes) -----------------------------------------------------------
     const iterSamples: IterSample[] = [];
@@ -372,14 +346,14 @@ async function main(): Promise<void> {
     const rssBefore = (mode: IterSample["mode"]): number => round(median(iterSamples.filter((s) => s.mode === mode).map((s) => s.rssBeforeBytes / 1024 / 1024)), 1);
     const cpuOf = (mode: IterSample["mode"]): number => round(median(iterSamples.filter((s) => s.mode === mode).map((s) => s.cpuMs)), 1);
     const iterCpu = { reference: cpuOf("reference"), connector: cpuOf("connector") };
-    results.push(compare(`queryIter (select *, fetch ${options.size})`, "ms", "pg-cursor", iter.ref, "client.queryIter", iter.conn, TARGETS.queryIter, { clientCpuMsMedian: iterCpu }));
+    results.push(compareSamples(`queryIter (select *, fetch ${options.size})`, "ms", "pg-cursor", iter.ref, "client.queryIter", iter.conn, TARGETS.queryIter, { clientCpuMsMedian: iterCpu }));
     const rss = {
       reference: rssOf("reference"),
       connector: rssOf("connector"),
     };
     const connRss = median(rss.connector);
     const rssRow: Comparison = {
-      ...compare("queryIter peak RSS (child process)", "MiB", "pg-cursor", rss.reference, "client.queryIter", rss.connector, Number.POSITIVE_INFINITY, {
+      ...compareSamples("queryIter peak RSS (child process)", "MiB", "pg-cursor", rss.reference, "client.queryIter", rss.connector, Number.POSITIVE_INFINITY, {
         rssBeforeQueryMiB: { reference: rssBefore("reference"), connector: rssBefore("connector") },
       }),
       target: `≤ ${TARGETS.iterRssMiB} MiB`,

@@ -21,6 +21,17 @@ export const CACHE_DIR = path.join(ROOT, ".cache");
 export const NODE24_VERSION = process.env.AWC_NODE24_VERSION || "24.21.0";
 export const CODE_SERVER_VERSION = process.env.AWC_CODE_SERVER_VERSION || "4.139.1";
 export const CHROMIUM_PATH = "/usr/bin/chromium";
+/** Headless Chromium on these offline machines (shared/notes/real-vscode.md): no sandbox as root, no network chatter. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
 
 const NODE24_DIR = path.join(CACHE_DIR, "node24");
 const CODE_SERVER_DIR = path.join(CACHE_DIR, "code-server");

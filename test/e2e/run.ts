@@ -29,16 +29,6 @@ const ROOT = path.resolve(__dirname, "../..");
 const RUNS_DIR = path.join(ROOT, ".test-output", "e2e");
 const KEEP_RUNS = 10;
 const SANDBOX_START_MS = 120_000;
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
 /** User settings of the sandbox's VS Code for this run, before the sandbox adds its own. */
 /**
  * A person's editor, minus what makes typed keys nondeterministic: auto save (uploads while typing) and
@@ -63,6 +53,7 @@ interface VsCodeDeps {
 }
 interface VsCodeDepsModule {
   ensureVsCodeDeps(opts?: { log?: (line: string) => void }): Promise<VsCodeDeps>;
+  CHROMIUM_ARGS: readonly string[];
 }
 
 /** A new folder .test-output/e2e/<UTC yyyymmdd-hhmmss>[-n] (short: PostgreSQL's socket path lives under it). */
@@ -196,7 +187,7 @@ async function main(): Promise<number> {
     const deps = await timed("dependencies", async () => {
       const spec = pathToFileURL(path.join(ROOT, "scripts", "ensure-vscode-deps.mjs")).href;
       const mod = (await import(spec)) as VsCodeDepsModule;
-      return mod.ensureVsCodeDeps({ log: (line) => log(`deps: ${line}`) });
+      return { ...(await mod.ensureVsCodeDeps({ log: (line) => log(`deps: ${line}`) })), chromiumArgs: mod.CHROMIUM_ARGS };
     });
 
     // VS Code in a browser saves files 1 s after an edit by default (files.autoSave "afterDelay"); the
@@ -225,7 +216,7 @@ async function main(): Promise<number> {
         chromium.launchPersistentContext(path.join(runDir, "chromium"), {
           executablePath: deps.chromiumPath,
           headless: true,
-          args: CHROMIUM_ARGS,
+          args: [...deps.chromiumArgs],
           viewport: { width: 1400, height: 900 },
           timeout: 30_000,
           // Our signal handlers stop everything in order (playwright's own would exit before the sandbox is stopped).

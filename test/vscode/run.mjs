@@ -20,7 +20,7 @@ import path from "node:path";
 import { format } from "node:util";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { ensureVsCodeDeps } from "../../scripts/ensure-vscode-deps.mjs";
+import { CHROMIUM_ARGS, ensureVsCodeDeps } from "../../scripts/ensure-vscode-deps.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** Copied into each run folder: tests may write settings and files without touching the repository. */
@@ -46,16 +46,6 @@ const USER_SETTINGS = {
   "workbench.secondarySideBar.defaultVisibility": "hidden",
 };
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
 
 // Harmless offline noise, kept narrow so that a test's own network errors still show: the extension
 // gallery (open-vsx), the GitHub authentication provider, telemetry/CDN host lookups, vsda (not shipped),

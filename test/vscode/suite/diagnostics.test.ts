@@ -10,29 +10,10 @@ import path from "node:path";
 import * as vscode from "vscode";
 import { PLAINTEXT_SECRET_CODE, registerDiagnostics } from "../../../src/host/diagnostics/secretDiagnostics";
 import { SecretStore } from "../../../src/host/secrets";
+import { MemorySecrets } from "../support/memorySecrets";
 
 const MOVE_COMMAND = "autoWorkflow.test.diagnostics.moveSecretToStorage";
 
-/** SecretStorage in memory: what the test's Connections stores secrets in. */
-class MemorySecrets implements vscode.SecretStorage {
-  readonly values = new Map<string, string>();
-  private readonly emitter = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
-  readonly onDidChange = this.emitter.event;
-  async keys(): Promise<string[]> {
-    return [...this.values.keys()];
-  }
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-    this.emitter.fire({ key });
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-    this.emitter.fire({ key });
-  }
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

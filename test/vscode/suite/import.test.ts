@@ -12,30 +12,12 @@ import * as vscode from "vscode";
 import type * as Connectors from "../../../src/connectors/index";
 import { detectImportFiles, registerImportCommand, type ImportSummary } from "../../../src/host/import/importCommand";
 import { SecretStore } from "../../../src/host/secrets";
+import { MemorySecrets } from "../support/memorySecrets";
 import { settingsSources, writeProfile } from "../../../src/host/settings";
 
 const IMPORT_COMMAND = "autoWorkflow.test.import.importProfiles";
 const EXTENSION_ID = "auto-workflow.auto-workflow-connectors";
 
-class MemorySecrets implements vscode.SecretStorage {
-  readonly values = new Map<string, string>();
-  private readonly emitter = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
-  readonly onDidChange = this.emitter.event;
-  async keys(): Promise<string[]> {
-    return [...this.values.keys()];
-  }
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-    this.emitter.fire({ key });
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-    this.emitter.fire({ key });
-  }
-}
 
 type Profiles = Record<string, Record<string, Record<string, unknown>>>;
 const userConnectors = (): Profiles => vscode.workspace.getConfiguration("autoWorkflow").inspect<Profiles>("connectors")?.globalValue ?? {};
